@@ -1,0 +1,68 @@
+# verkoopcoach: every target installs and trains first when needed, and is
+# quick when nothing changed (make compares file times).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/coach.tar.gz
+INSTALLED := $(VENV)/.installed
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+export PYTHONDONTWRITEBYTECODE := 1
+# Rasa and TensorFlow are chatty; keep the seller's terminal clean.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: help install train validate shell run test lint format evaluate bench clean
+
+help:
+	@echo "make run       de coach starten (Telegram met token, anders chat in de terminal)"
+	@echo "make shell     chatten met de coach in de terminal"
+	@echo "make test      alle tests (trainen en installeren gaan vanzelf)"
+	@echo "make validate  trainingsdata en adviesbestanden controleren (voor trainers)"
+	@echo "make train     het model trainen als de data veranderd is"
+	@echo "make evaluate  NLU-rapport voor trainers onder reports/"
+	@echo "make bench     benchmark tegen baselines, schrijft docs/benchmarks.md"
+
+# The lock file pins every package; --no-deps keeps pip from resolving anew and
+# --ignore-requires-python lets Rasa 3.6 install on Python 3.11 (see README).
+$(INSTALLED): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --prefer-binary \
+		--no-deps --ignore-requires-python -r requirements.lock
+	@touch $@
+
+install: $(INSTALLED)
+
+$(MODEL): $(INSTALLED) $(TRAINING_DATA)
+	$(RASA) train --fixed-model-name coach --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+validate: $(INSTALLED)
+	$(RASA) data validate --fail-on-warnings --quiet
+	$(PY) -m tools.controleer
+
+shell: $(MODEL)
+	$(PY) -m bot.stack shell
+
+run: $(MODEL)
+	$(PY) -m bot.stack run
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check actions bot channels tools tests
+	$(VENV)/bin/ruff format --check actions bot channels tools tests
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff format actions bot channels tools tests
+	$(VENV)/bin/ruff check --fix actions bot channels tools tests
+
+test: $(MODEL) lint validate
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \
+		--fail-on-prediction-errors --out results/stories --quiet
+	$(PY) -m pytest
+
+clean:
+	rm -rf results reports .pytest_cache .ruff_cache

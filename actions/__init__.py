@@ -1,0 +1,1 @@
+"""Custom actions of verkoopcoach: rule-based sales coaching from YAML advice."""

@@ -1,0 +1,112 @@
+"""Rasa custom actions. Thin wrappers: the logic is in coach.py, the content in advies/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.adviesboek import laad_adviesboek
+from actions.coach import coach, knoppen
+
+# Loaded and schema-checked once, when the action server starts: a broken
+# advice file stops start-up with an error naming the file and the line.
+BOEK = laad_adviesboek()
+
+Domain = dict[str, Any]
+
+
+def _fase_knoppen() -> list[dict[str, str]]:
+    return [
+        {"title": f.titel, "payload": f'/fase_menu{{"gekozen_fase":"{naam}"}}'}
+        for naam, f in BOEK.fasen.items()
+    ]
+
+
+class ActionCoach(Action):
+    """Advice for the situation the seller just described."""
+
+    def name(self) -> str:
+        return "action_coach"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domain
+    ) -> list[EventType]:
+        intent = tracker.get_intent_of_latest_message()
+        if intent not in BOEK.adviezen:
+            dispatcher.utter_message(text=BOEK.teksten["niet_begrepen"], buttons=_fase_knoppen())
+            return []
+        antwoord = coach(
+            BOEK,
+            intent,
+            tracker.get_slot("fases_gehad"),
+            tracker.get_slot("advies_teller"),
+            tracker.get_slot("product"),
+        )
+        dispatcher.utter_message(text=antwoord.tekst, buttons=antwoord.knoppen)
+        return [
+            SlotSet("fases_gehad", antwoord.fases_gehad),
+            SlotSet("advies_teller", antwoord.teller),
+        ]
+
+
+class ActionNieuweKlant(Action):
+    """A new customer: forget the previous sale (phases covered, product, fase)."""
+
+    def name(self) -> str:
+        return "action_nieuwe_klant"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domain
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text=BOEK.teksten["nieuwe_klant"], buttons=knoppen(BOEK, BOEK.nieuwe_klant_knoppen)
+        )
+        return [SlotSet("fases_gehad", []), SlotSet("product", None), SlotSet("fase", None)]
+
+
+class ActionFaseMenu(Action):
+    """The phases as buttons, or one phase's situations; also the fallback answer."""
+
+    def name(self) -> str:
+        return "action_fase_menu"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domain
+    ) -> list[EventType]:
+        gekozen = next(tracker.get_latest_entity_values("gekozen_fase"), None)
+        if gekozen in BOEK.fasen:
+            situaties = [a.intent for a in BOEK.adviezen_in_fase(gekozen)]
+            dispatcher.utter_message(
+                text=BOEK.teksten["situatie_menu"], buttons=knoppen(BOEK, situaties)
+            )
+            return []
+        intro = {"nlu_fallback": "niet_begrepen", "out_of_scope": "buiten_domein"}.get(
+            tracker.get_intent_of_latest_message(), "fase_menu"
+        )
+        dispatcher.utter_message(text=BOEK.teksten[intro], buttons=_fase_knoppen())
+        return []
+
+
+class ActionFaseOverzicht(Action):
+    """Where the seller is now, and which phases this sale has covered."""
+
+    def name(self) -> str:
+        return "action_fase_overzicht"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domain
+    ) -> list[EventType]:
+        fase = tracker.get_slot("fase")
+        gehad = [f for f in tracker.get_slot("fases_gehad") or [] if f in BOEK.fasen]
+        if fase not in BOEK.fasen and not gehad:
+            dispatcher.utter_message(text=BOEK.teksten["fase_overzicht_leeg"])
+            return []
+        tekst = BOEK.teksten["fase_overzicht"].format(
+            fase=BOEK.fasen[fase].titel if fase in BOEK.fasen else "-",
+            verloop=" → ".join(BOEK.fasen[f].titel for f in gehad) or "-",
+        )
+        dispatcher.utter_message(text=tekst)
+        return []

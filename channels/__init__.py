@@ -1,0 +1,1 @@
+"""Rasa input channels for verkoopcoach (loaded by the Rasa server via credentials.yml)."""

@@ -1,0 +1,38 @@
+"""NLU on the held-out messages in tests/nlu/ (never trained on): phase accuracy >= 0.90."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tools.domein import ROOT, fase_per_intent, nlu_voorbeelden
+from tools.nlu_eval import HELD_OUT, fase_scores, laad_model_parser, voorspel
+
+MODEL = ROOT / "models" / "coach.tar.gz"
+
+
+def test_held_out_is_nooit_training_data() -> None:
+    training = {t.lower() for t, _, _ in nlu_voorbeelden(ROOT / "data")}
+    dubbel = [t for t, _, _ in nlu_voorbeelden(HELD_OUT) if t.lower() in training]
+    assert dubbel == []
+
+
+def test_minstens_tien_held_out_berichten_per_fase() -> None:
+    fasen = fase_per_intent()
+    per_fase = Counter(fasen[i] for _, i, _ in nlu_voorbeelden(HELD_OUT) if i in fasen)
+    assert set(per_fase) == set(fasen.values())
+    assert min(per_fase.values()) >= 10, per_fase
+
+
+@pytest.mark.timeout(600)
+def test_fase_nauwkeurigheid_op_held_out(capsys: pytest.CaptureFixture[str]) -> None:
+    assert MODEL.exists(), "train eerst: make train"
+    voorspellingen = voorspel(laad_model_parser(Path(MODEL)))
+    nauwkeurigheid, scores = fase_scores(voorspellingen)
+    with capsys.disabled():
+        print(f"\nFase-nauwkeurigheid held-out: {nauwkeurigheid:.3f} (n={len(voorspellingen)})")
+        for s in scores:
+            print(f"  {s.fase:<14} P={s.precisie:.2f} R={s.recall:.2f} F1={s.f1:.2f} n={s.aantal}")
+    assert nauwkeurigheid >= 0.90

@@ -1,0 +1,1 @@
+"""Project tools for trainers and the team: checks, evaluation, benchmarks."""

@@ -1,0 +1,83 @@
+"""`make validate`: the project's own checks of the advice files, for trainers.
+
+Rasa's `rasa data validate` checks NLU, stories, rules and the domain. This adds
+what Rasa cannot know: every phase intent has advice in the right file, every
+advice belongs to a known intent, and every possible reply fits in one message.
+Exit code 1 with one line per problem, naming the file (and line where known).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+from actions.adviesboek import ADVIES_MAP, Adviesboek, laad_adviesboek
+from actions.coach import MAX_LENGTE, formatteer
+from actions.yaml_bron import YamlFout
+from tools.domein import DOMAIN, ROOT, fase_per_intent
+
+
+def _rel(pad: object) -> str:
+    try:
+        return str(pad.relative_to(ROOT))  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return str(pad)
+
+
+def problemen_dekking(boek: Adviesboek, fasen: dict[str, str]) -> list[str]:
+    """Intents without advice, and advice without (or in the wrong) intent."""
+    uit = []
+    for intent, fase in fasen.items():
+        if intent not in boek.adviezen:
+            uit.append(f"{_rel(ADVIES_MAP / f'{fase}.yml')}: intent '{intent}' heeft geen advies")
+        elif boek.adviezen[intent].fase != fase:
+            bestand = _rel(boek.bestanden[intent])
+            uit.append(f"{bestand}: '{intent}' hoort volgens domain.yml bij fase '{fase}'")
+    for intent in boek.adviezen:
+        if intent not in fasen:
+            uit.append(
+                f"{_rel(boek.bestanden[intent])}: advies voor '{intent}', "
+                f"maar {DOMAIN.name} koppelt die intent niet aan een fase"
+            )
+    for fase in set(fasen.values()) - set(boek.fasen):
+        uit.append(f"{_rel(ADVIES_MAP / 'fasen.yml')}: fase '{fase}' uit domain.yml ontbreekt")
+    return uit
+
+
+def problemen_lengte(boek: Adviesboek) -> list[str]:
+    """Every variant x product kind x warning must fit in MAX_LENGTE characters."""
+    uit = []
+    for advies in boek.adviezen.values():
+        soorten = [None, *(boek.producten[s] for s in advies.per_product)]
+        let_op = [None, boek.fasen[advies.fase].waarschuwing]
+        for (i, variant), soort, waarschuwing in itertools.product(
+            enumerate(advies.varianten), soorten, let_op
+        ):
+            tekst = formatteer(boek, advies, variant, soort, waarschuwing)
+            if len(tekst) > MAX_LENGTE:
+                waar = f" met product {soort.naam}" if soort else ""
+                uit.append(
+                    f"{_rel(boek.bestanden[advies.intent])}: {advies.intent} variant {i + 1}{waar} "
+                    f"is {len(tekst)} tekens (max {MAX_LENGTE}); maak tip of zinnen korter"
+                )
+                break
+    return uit
+
+
+def main() -> int:
+    try:
+        boek = laad_adviesboek()
+    except YamlFout as fout:
+        print(f"FOUT {fout}")
+        return 1
+    problemen = problemen_dekking(boek, fase_per_intent()) + problemen_lengte(boek)
+    for p in problemen:
+        print(f"FOUT {p}")
+    if problemen:
+        return 1
+    print(f"Advies OK: {len(boek.adviezen)} situaties in {len(boek.fasen)} fasen.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
