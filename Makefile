@@ -64,5 +64,11 @@ test: $(MODEL) lint validate
 		--fail-on-prediction-errors --out results/stories --quiet
 	$(PY) -m pytest
 
+evaluate: $(MODEL)
+	$(PY) -m tools.evaluate $(if $(CV),--cv)
+
+bench: $(MODEL)
+	$(PY) -m tools.bench
+
 clean:
 	rm -rf results reports .pytest_cache .ruff_cache

@@ -1,0 +1,117 @@
+"""Builds and runs the Telegram application."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.commands import COMMANDOS
+from bot.handlers import DIENST, Dienst
+from bot.ordering import PerChatUpdateProcessor
+from bot.rasa_client import RasaClient
+from bot.ratelimit import RetryingRateLimiter
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Only what the coach handles; group membership updates and the like stay at Telegram.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+async def _na_start(app: Application) -> None:
+    try:
+        await app.bot.set_my_commands([BotCommand(c.naam, c.beschrijving) for c in COMMANDOS])
+    except TelegramError as exc:  # the menu is a nicety; the bot works without it
+        logger.warning("Commandomenu niet gezet: %s", exc)
+    rasa: RasaClient = app.bot_data[DIENST].rasa
+    if await rasa.gezond():
+        logger.info("Rasa bereikbaar op %s", rasa.url)
+    else:
+        logger.warning("Rasa (nog) niet bereikbaar op %s; verkopers krijgen een melding", rasa.url)
+
+
+async def _na_stop(app: Application) -> None:
+    await app.bot_data[DIENST].rasa.aclose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    rasa: RasaClient | None = None,
+    basis_pauze: float = 0.5,
+    updater: bool = True,
+) -> Application:
+    """The Application with all handlers; `request` and `rasa` are swappable for tests."""
+    builder = (
+        Application.builder()
+        .token(settings.telegram_token or "")
+        .rate_limiter(RetryingRateLimiter(basis_pauze=basis_pauze))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(_na_start)
+        .post_shutdown(_na_stop)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if not updater:
+        builder = builder.updater(None)
+    app = builder.build()
+    app.bot_data[DIENST] = Dienst(
+        settings=settings,
+        rasa=rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout),
+    )
+
+    app.add_handler(TypeHandler(Update, handlers.poort), group=-1)
+    for c in COMMANDOS:
+        app.add_handler(
+            CommandHandler(c.naam, handlers.commando(c.payload), filters.UpdateType.MESSAGE)
+        )
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, handlers.tekst))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.bewerkt))
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            handlers.geen_tekst,
+        )
+    )
+    app.add_handler(CallbackQueryHandler(handlers.knop))
+    app.add_error_handler(handlers.bij_fout)
+    return app
+
+
+def run_telegram(settings: Settings) -> int:
+    """Run until Ctrl-C or SIGTERM (python-telegram-bot handles both). Returns an exit code."""
+    app = build_application(settings)
+    try:
+        if settings.webhook_url:
+            logger.info("Webhook-modus: %s", settings.webhook_url)
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_pad,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            logger.info("Long polling gestart; stop met Ctrl-C")
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        logger.error("Telegram kent dit token niet: controleer TELEGRAM_BOT_TOKEN (@BotFather)")
+        return 1
+    except TelegramError as exc:
+        logger.error("Telegram niet bereikbaar: %s", exc)
+        return 1
+    return 0

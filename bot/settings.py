@@ -1,0 +1,154 @@
+"""Settings from environment variables, with an optional .env file (never committed).
+
+Every problem is reported as one ConfigError line that names the variable,
+and never echoes a secret's value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Telegram bot tokens look like 123456789:AAE...(35 chars). The same pattern
+# is used to redact tokens from logs (bot/logs.py).
+TOKEN_PATROON = re.compile(r"\d{8,10}:[A-Za-z0-9_-]{35}")
+# Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret.
+GEHEIM_PATROON = re.compile(r"[A-Za-z0-9_-]{1,256}")
+LOG_NIVEAUS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+BOTFATHER_UITLEG = (
+    "Zo krijg je een token: open Telegram, zoek @BotFather, stuur /newbot en kies een naam; "
+    "zet het token dat je krijgt in .env als TELEGRAM_BOT_TOKEN=... (zie docs/telegram.md)."
+)
+
+
+class ConfigError(ValueError):
+    """A missing or invalid setting; str() is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: str | None = None
+    rasa_url: str = "http://localhost:5005"
+    rasa_token: str | None = None  # Rasa's --auth-token
+    rasa_timeout: float = 8.0  # seconds; the seller hears "niet bereikbaar" after this
+    allowed_user_ids: frozenset[int] | None = None  # None: everybody
+    webhook_url: str | None = None  # set: webhook mode, else long polling
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    log_level: str = "INFO"
+
+    @property
+    def webhook_pad(self) -> str:
+        """The local path to listen on: the path of WEBHOOK_URL (behind a reverse proxy)."""
+        return urlparse(self.webhook_url or "").path.strip("/")
+
+    def geheimen(self) -> list[str]:
+        """Values that must never show up in a log line."""
+        return [s for s in (self.telegram_token, self.rasa_token, self.webhook_secret) if s]
+
+
+def _leeg_naar_none(waarde: str | None) -> str | None:
+    waarde = (waarde or "").strip()
+    return waarde or None
+
+
+def _url(naam: str, waarde: str, schemes: tuple[str, ...]) -> str:
+    deel = urlparse(waarde)
+    if deel.scheme not in schemes or not deel.netloc:
+        raise ConfigError(f"{naam} moet een volledige URL zijn die begint met {schemes[0]}://")
+    return waarde.rstrip("/")
+
+
+def _gebruikers(waarde: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for deel in waarde.replace(";", ",").split(","):
+        deel = deel.strip()
+        if not deel:
+            continue
+        if not deel.isdigit():
+            raise ConfigError(
+                "ALLOWED_USER_IDS moet Telegram-gebruikersnummers bevatten, gescheiden door "
+                "komma's (bijv. 12345678,87654321)"
+            )
+        ids.add(int(deel))
+    if not ids:
+        raise ConfigError("ALLOWED_USER_IDS is gezet maar bevat geen gebruikersnummers")
+    return frozenset(ids)
+
+
+def _getal(naam: str, waarde: str, soort: type[int] | type[float], minimum: float) -> float:
+    try:
+        getal = soort(waarde)
+    except ValueError:
+        raise ConfigError(f"{naam} moet een getal zijn (nu: {waarde!r})") from None
+    if getal < minimum:
+        raise ConfigError(f"{naam} moet minstens {minimum} zijn")
+    return getal
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    *,
+    dotenv_path: Path | None = ROOT / ".env",
+    token_nodig: bool = True,
+) -> Settings:
+    """Read the settings; the real environment wins over .env."""
+    bron: dict[str, str | None] = {}
+    if dotenv_path is not None and dotenv_path.is_file():
+        bron.update(dotenv_values(dotenv_path))
+    bron.update(os.environ if env is None else env)
+
+    def lees(naam: str) -> str | None:
+        return _leeg_naar_none(bron.get(naam))
+
+    token = lees("TELEGRAM_BOT_TOKEN")
+    if token is None and token_nodig:
+        raise ConfigError(f"TELEGRAM_BOT_TOKEN ontbreekt. {BOTFATHER_UITLEG}")
+    if token is not None and not TOKEN_PATROON.fullmatch(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN heeft niet de vorm van een bot-token (cijfers, dubbele punt, "
+            "35 tekens); kopieer het opnieuw uit @BotFather"
+        )
+
+    instellingen: dict[str, object] = {"telegram_token": token}
+    if (url := lees("RASA_URL")) is not None:
+        instellingen["rasa_url"] = _url("RASA_URL", url, ("http", "https"))
+    instellingen["rasa_token"] = lees("RASA_TOKEN")
+    if (timeout := lees("RASA_TIMEOUT")) is not None:
+        instellingen["rasa_timeout"] = _getal("RASA_TIMEOUT", timeout, float, 0.5)
+    if (gebruikers := lees("ALLOWED_USER_IDS")) is not None:
+        instellingen["allowed_user_ids"] = _gebruikers(gebruikers)
+
+    webhook_url = lees("WEBHOOK_URL")
+    geheim = lees("WEBHOOK_SECRET")
+    if webhook_url is not None:
+        # Telegram only delivers webhooks over HTTPS.
+        instellingen["webhook_url"] = _url("WEBHOOK_URL", webhook_url, ("https",))
+        # Without a configured secret, a fresh one per start: set_webhook runs on every start.
+        geheim = geheim or secrets.token_urlsafe(32)
+    if geheim is not None and not GEHEIM_PATROON.fullmatch(geheim):
+        raise ConfigError(
+            "WEBHOOK_SECRET mag alleen letters, cijfers, _ en - bevatten (1 tot 256 tekens)"
+        )
+    instellingen["webhook_secret"] = geheim
+    if (listen := lees("WEBHOOK_LISTEN")) is not None:
+        instellingen["webhook_listen"] = listen
+    if (poort := lees("WEBHOOK_PORT")) is not None:
+        instellingen["webhook_port"] = int(_getal("WEBHOOK_PORT", poort, int, 1))
+
+    niveau = (lees("LOG_LEVEL") or "INFO").upper()
+    if niveau not in LOG_NIVEAUS:
+        raise ConfigError(f"LOG_LEVEL moet een van {', '.join(LOG_NIVEAUS)} zijn")
+    instellingen["log_level"] = niveau
+    return Settings(**instellingen)  # type: ignore[arg-type]

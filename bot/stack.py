@@ -1,0 +1,356 @@
+"""Start the action server and the Rasa server, then chat (terminal or Telegram).
+
+    python -m bot.stack shell   terminal chat
+    python -m bot.stack run     Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
+
+Each server runs in its own process group, so stopping it also stops anything
+it spawned; on Linux a server also gets SIGTERM when this process dies. The
+start/stop functions are reused by the tests (tests/conftest.py) and
+tools/bench_telegram.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import httpx
+
+from bot.settings import BOTFATHER_UITLEG, ROOT, ConfigError, load_settings
+
+MODEL = ROOT / "models" / "coach.tar.gz"
+ENDPOINTS = ROOT / "endpoints.yml"
+CREDENTIALS = ROOT / "credentials.yml"
+LOGMAP = ROOT / "var" / "logs"
+RASA_POORT = 5005
+ACTIE_POORT = 5055  # must match endpoints.yml
+OPSTART_TIMEOUT = 180.0  # seconds; Rasa needs 20-40 s on a small machine
+STOP_TIMEOUT = 10.0
+
+# Rasa and TensorFlow are chatty and Rasa phones home unless told not to.
+STILLE_OMGEVING = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "RASA_TELEMETRY_ENABLED": "false",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+class StackFout(Exception):
+    """A server could not start; str() is one line for the user."""
+
+
+def _melding(tekst: str) -> None:
+    print(tekst, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Server:
+    naam: str
+    proces: subprocess.Popen[bytes]
+    gezondheid_url: str
+    log: Path
+
+    def leeft(self) -> bool:
+        return self.proces.poll() is None
+
+
+def vrije_poort() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def poort_vrij(poort: int) -> bool:
+    with socket.socket() as s:
+        # SO_REUSEADDR: a port in TIME_WAIT is free; one with a listener is not.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", poort))
+        except OSError:
+            return False
+    return True
+
+
+def _sterf_met_ouder() -> None:
+    """Linux: the server gets SIGTERM if we are killed (-9) and cannot clean up."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def _omgeving() -> dict[str, str]:
+    env = {**STILLE_OMGEVING, **os.environ}
+    env.pop("TELEGRAM_BOT_TOKEN", None)  # the servers have no business with it
+    return env
+
+
+def start_server(naam: str, cmd: list[str], poort: int, gezondheid_url: str, log: Path) -> Server:
+    if not poort_vrij(poort):
+        raise StackFout(
+            f"poort {poort} voor de {naam} is al in gebruik: draait de coach al? Stop die eerst."
+        )
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as uitvoer:
+        proces = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=_omgeving(),
+            stdin=subprocess.DEVNULL,
+            stdout=uitvoer,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: Ctrl-C reaches us, not them
+            preexec_fn=_sterf_met_ouder if sys.platform == "linux" else None,
+        )
+    return Server(naam, proces, gezondheid_url, log)
+
+
+def start_actieserver(poort: int = ACTIE_POORT, log: Path = LOGMAP / "actions.log") -> Server:
+    cmd = [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions"]
+    cmd += ["--port", str(poort)]
+    return start_server("actieserver", cmd, poort, f"http://127.0.0.1:{poort}/health", log)
+
+
+def start_rasa(
+    poort: int = RASA_POORT,
+    log: Path = LOGMAP / "rasa.log",
+    *,
+    model: Path = MODEL,
+    endpoints: Path = ENDPOINTS,
+    credentials: Path = CREDENTIALS,
+    auth_token: str | None = None,
+) -> Server:
+    if not model.is_file():
+        raise StackFout(f"geen model in {model}: train het eerst met `make train`")
+    cmd = [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model)]
+    cmd += ["--port", str(poort), "--endpoints", str(endpoints)]
+    cmd += ["--credentials", str(credentials), "--interface", "127.0.0.1"]
+    if auth_token:
+        cmd += ["--auth-token", auth_token]
+    url = f"http://127.0.0.1:{poort}/status" + (f"?token={auth_token}" if auth_token else "")
+    return start_server("Rasa-server", cmd, poort, url, log)
+
+
+def _laatste_regel(log: Path) -> str:
+    try:
+        regels = [r.strip() for r in log.read_text(errors="replace").splitlines() if r.strip()]
+    except OSError:
+        return ""
+    fouten = [r for r in regels if "Error" in r or "Exception" in r]
+    regel = (fouten or regels or [""])[-1]
+    return regel[:240]
+
+
+def wacht_op_gezond(servers: list[Server], timeout: float = OPSTART_TIMEOUT) -> None:
+    """Wait until every server answers its health URL; StackFout if one dies or is too slow."""
+    wachtend = list(servers)
+    einde = time.monotonic() + timeout
+    with httpx.Client(timeout=2.0) as client:
+        while wachtend:
+            for server in list(wachtend):
+                if not server.leeft():
+                    regel = _laatste_regel(server.log)
+                    raise StackFout(
+                        f"de {server.naam} is gestopt tijdens het opstarten "
+                        f"(exitcode {server.proces.returncode}): {regel} (log: {server.log})"
+                    )
+                try:
+                    if client.get(server.gezondheid_url).status_code == 200:
+                        wachtend.remove(server)
+                except httpx.HTTPError:
+                    pass
+            if wachtend and time.monotonic() > einde:
+                namen = " en ".join(s.naam for s in wachtend)
+                raise StackFout(
+                    f"de {namen} is na {timeout:.0f} s nog niet klaar "
+                    f"(log: {', '.join(str(s.log) for s in wachtend)})"
+                )
+            if wachtend:
+                time.sleep(0.5)
+
+
+def stop_server(server: Server, timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM to the whole process group, SIGKILL if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.proces.pid, sig)
+        except ProcessLookupError:
+            break  # the group is gone already
+        try:
+            server.proces.wait(timeout)
+        except subprocess.TimeoutExpired:
+            continue
+        # The leader is gone; make sure nothing else of the group stays behind.
+        with suppress(ProcessLookupError):
+            os.killpg(server.proces.pid, signal.SIGKILL)
+        break
+    server.proces.wait()
+
+
+def stop_alle(servers: list[Server]) -> None:
+    """Stop in reverse start order, immune to a second Ctrl-C meanwhile."""
+    # Signal handlers can only be changed from the main thread.
+    hoofd = threading.current_thread() is threading.main_thread()
+    signalen = (signal.SIGINT, signal.SIGTERM) if hoofd else ()
+    oud = {s: signal.signal(s, signal.SIG_IGN) for s in signalen}
+    try:
+        for server in reversed(servers):
+            stop_server(server)
+    finally:
+        for s, handler in oud.items():
+            signal.signal(s, handler)
+
+
+def schrijf_endpoints(pad: Path, actie_poort: int, tracker_db: Path) -> Path:
+    """An endpoints file like endpoints.yml, for another action port and tracker database."""
+    pad.write_text(
+        "action_endpoint:\n"
+        f'  url: "http://127.0.0.1:{actie_poort}/webhook"\n'
+        "tracker_store:\n"
+        "  type: SQL\n"
+        '  dialect: "sqlite"\n'
+        f'  db: "{tracker_db}"\n'
+    )
+    return pad
+
+
+@dataclass
+class Stack:
+    """A running action server + Rasa server."""
+
+    rasa_poort: int
+    actie_poort: int
+    auth_token: str | None
+    logmap: Path
+    servers: list[Server] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_poort}"
+
+    def server(self, naam: str) -> Server:
+        return next(s for s in self.servers if s.naam == naam)
+
+    def stop_actieserver(self) -> None:
+        stop_server(self.server("actieserver"))
+
+    def start_actieserver(self, timeout: float = OPSTART_TIMEOUT) -> None:
+        """(Re)start the action server, e.g. after a test stopped it."""
+        oud = self.server("actieserver")
+        if oud.leeft():
+            return
+        nieuw = start_actieserver(self.actie_poort, self.logmap / "actions.log")
+        self.servers[self.servers.index(oud)] = nieuw
+        wacht_op_gezond([nieuw], timeout)
+
+    def dode_servers(self) -> list[Server]:
+        return [s for s in self.servers if not s.leeft()]
+
+
+@contextmanager
+def coach_stack(
+    *,
+    rasa_poort: int = RASA_POORT,
+    actie_poort: int = ACTIE_POORT,
+    endpoints: Path = ENDPOINTS,
+    model: Path = MODEL,
+    logmap: Path = LOGMAP,
+    auth_token: str | None = None,
+    timeout: float = OPSTART_TIMEOUT,
+    melding: Callable[[str], None] = _melding,
+) -> Iterator[Stack]:
+    """Start both servers, wait until healthy, and always stop them afterwards."""
+    stack = Stack(rasa_poort, actie_poort, auth_token, logmap)
+    try:
+        melding("De coach start: actieserver en Rasa-server (dat duurt 20 tot 40 seconden)...")
+        stack.servers.append(start_actieserver(actie_poort, logmap / "actions.log"))
+        stack.servers.append(
+            start_rasa(
+                rasa_poort,
+                logmap / "rasa.log",
+                model=model,
+                endpoints=endpoints,
+                auth_token=auth_token,
+            )
+        )
+        wacht_op_gezond(stack.servers, timeout)
+        melding("De coach is klaar.")
+        yield stack
+    finally:
+        stop_alle(stack.servers)
+
+
+def _sigterm_als_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so every finally-block runs and the servers are stopped
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start de verkoopcoach met Rasa en actieserver.")
+    parser.add_argument("modus", choices=["shell", "run"])
+    parser.add_argument("--rasa-poort", type=int, default=RASA_POORT)
+    parser.add_argument("--actie-poort", type=int, default=ACTIE_POORT)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _sigterm_als_ctrl_c)
+
+    try:
+        settings = load_settings(token_nodig=False)
+    except ConfigError as exc:
+        print(f"Fout in de instellingen: {exc}", file=sys.stderr)
+        return 2
+    telegram = args.modus == "run" and settings.telegram_token is not None
+    if args.modus == "run" and not telegram:
+        _melding(f"Geen TELEGRAM_BOT_TOKEN: de coach start in de terminal. {BOTFATHER_UITLEG}")
+
+    endpoints = ENDPOINTS
+    if args.actie_poort != ACTIE_POORT:
+        (ROOT / "var").mkdir(exist_ok=True)
+        endpoints = schrijf_endpoints(
+            Path(tempfile.mkdtemp(prefix="endpoints-", dir=ROOT / "var")) / "endpoints.yml",
+            args.actie_poort,
+            ROOT / "var" / "tracker.db",
+        )
+    (ROOT / "var").mkdir(exist_ok=True)  # the SQLite tracker store lives there
+    try:
+        with coach_stack(
+            rasa_poort=args.rasa_poort,
+            actie_poort=args.actie_poort,
+            endpoints=endpoints,
+            auth_token=settings.rasa_token,
+        ) as stack:
+            lokaal = replace(settings, rasa_url=stack.rasa_url)
+            if telegram:
+                from bot.app import run_telegram
+                from bot.logs import setup_logging
+
+                setup_logging(settings.log_level, settings.geheimen())
+                return run_telegram(lokaal)
+            from bot.logs import setup_logging
+            from bot.rasa_client import RasaClient
+            from bot.terminal import chat
+
+            setup_logging("ERROR")  # the chat itself says when the coach is unreachable
+            return chat(RasaClient(lokaal.rasa_url, lokaal.rasa_token, lokaal.rasa_timeout))
+    except StackFout as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Chat with the coach in a terminal, over Rasa's REST channel.
+
+Plain input()/print(), so it also works through a pipe:
+    printf 'hoi\\n/tips\\n1\\n/stop\\n' | python -m bot.terminal
+Buttons are shown as a numbered list; typing a number presses that button.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+
+from bot import texts
+from bot.commands import COMMANDOS, commando_naam, payload_voor
+from bot.keyboards import MAX_TEKST, utf16_lengte
+from bot.logs import setup_logging
+from bot.rasa_client import CoachBericht, Knop, RasaClient, RasaFout
+
+PROMPT = "jij> "
+STOP = ("/stop", "/quit", "/exit")
+INSPRING = "       "
+
+
+def intro() -> str:
+    commandos = "  ".join(f"/{c.naam}" for c in COMMANDOS)
+    return (
+        "Verkoopcoach in de terminal. Typ wat er met je klant gebeurt, "
+        "of een nummer om een knop te kiezen.\n"
+        f"Commando's: {commandos}  /stop (of Ctrl-D) om te stoppen."
+    )
+
+
+def toon(berichten: list[CoachBericht], schrijf: Callable[[str], None]) -> list[Knop]:
+    """Print the coach's messages; returns the buttons, numbered from 1 across messages."""
+    knoppen: list[Knop] = []
+    for bericht in berichten:
+        regels = (bericht.tekst or texts.KNOPPEN_ZONDER_TEKST).split("\n")
+        schrijf("coach> " + f"\n{INSPRING}".join(regels))
+        for knop in bericht.knoppen:
+            if knop.url:
+                schrijf(f"  - {knop.titel}: {knop.url}")
+            else:
+                knoppen.append(knop)
+                schrijf(f"  {len(knoppen)}. {knop.titel}")
+    return knoppen
+
+
+def _lees(prompt: str) -> str:
+    regel = input(prompt)
+    if not sys.stdin.isatty():
+        print(regel)  # piped input: echo it, so the transcript reads like a conversation
+    return regel
+
+
+def chat(
+    client: RasaClient,
+    afzender: str = "terminal",
+    lees: Callable[[str], str] = _lees,
+    schrijf: Callable[[str], None] = print,
+) -> int:
+    schrijf(intro())
+    knoppen: list[Knop] = []
+    while True:
+        try:
+            invoer = lees(PROMPT).strip()
+        except (EOFError, KeyboardInterrupt):
+            schrijf("")
+            break
+        if not invoer:
+            continue
+        if invoer.lower() in STOP:
+            break
+        if invoer.isdigit() and knoppen:
+            nummer = int(invoer)
+            if not 1 <= nummer <= len(knoppen):
+                schrijf(f"coach> Kies een nummer van 1 tot {len(knoppen)}.")
+                continue
+            bericht = knoppen[nummer - 1].payload
+        elif payload := payload_voor(invoer):
+            bericht = payload
+        elif commando_naam(invoer):
+            schrijf(f"coach> {texts.ONBEKEND_COMMANDO}")
+            continue
+        elif utf16_lengte(invoer) > MAX_TEKST:
+            schrijf(f"coach> {texts.TE_LANG}")
+            continue
+        else:
+            bericht = invoer
+        try:
+            berichten = client.stuur_sync(afzender, bericht)
+        except RasaFout:
+            schrijf(f"coach> {texts.NIET_BEREIKBAAR}")
+            continue
+        knoppen = toon(berichten, schrijf) if berichten else []
+        if not berichten:
+            schrijf(f"coach> {texts.GEEN_ANTWOORD}")
+    schrijf("Tot de volgende klant!")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Chat met de verkoopcoach in de terminal.")
+    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://localhost:5005"))
+    parser.add_argument("--afzender", default="terminal", help="gespreks-id in Rasa")
+    args = parser.parse_args(argv)
+    # The coach's own Dutch line says when Rasa is down; no log lines in between.
+    setup_logging("ERROR")
+    client = RasaClient(args.rasa_url, os.environ.get("RASA_TOKEN") or None)
+    return chat(client, args.afzender)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Message-to-reply latency through the Telegram bot layer, with real Rasa.
+
+Starts the action server and the Rasa server (models/coach.tar.gz) on free
+ports, runs the real python-telegram-bot Application with the fake Telegram
+transport from the tests, and measures from the moment an update enters the
+update queue until the bot's first sendMessage for that chat: the time a
+seller waits for an answer, minus Telegram's own network.
+
+    .venv/bin/python -m tools.bench_telegram [--berichten 40] [--rondes 10]
+
+Scenario "1 verkoper": one chat, messages one after the other.
+Scenario "20 tegelijk": 20 chats each send a message at the same moment, for
+--rondes rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot import stack as stackmodule
+from bot.rasa_client import RasaClient
+from tests.fake_telegram import Opstelling, draaiende_bot, instellingen
+
+# What sellers type, across the phases (advice from the action server, plus menus).
+BERICHTEN = [
+    "er komt iemand binnen",
+    "klant zoekt een laptop",
+    "ze wil hem even uitproberen",
+    "ze zegt dat de laptop te duur is",
+    "online is hij goedkoper",
+    "ik denk er nog even over na",
+    "ze vraagt of ze kan pinnen",
+    "ze heeft hem gekocht",
+    "/fase_menu",
+    "/fase_overzicht",
+]
+
+
+def p95(waarden: list[float]) -> float:
+    """Nearest-rank 95th percentile."""
+    gesorteerd = sorted(waarden)
+    return gesorteerd[max(0, math.ceil(0.95 * len(gesorteerd)) - 1)]
+
+
+async def beurt(o: Opstelling, chats: list[int], teksten: list[str]) -> list[float]:
+    """All chats send one message at once; seconds until each chat's first reply."""
+    voor = {chat: len(o.telegram.berichten(chat)) for chat in chats}
+    begin = time.monotonic()
+    for chat, tekst in zip(chats, teksten, strict=True):
+        await o.app.update_queue.put(o.updates.tekst(chat, tekst))
+    await o.app.update_queue.join()
+    tijden = []
+    for chat in chats:
+        nieuw = o.telegram.gelukt("sendMessage", chat)[voor[chat] :]
+        if not nieuw:
+            raise RuntimeError(f"chat {chat} kreeg geen antwoord")
+        tijden.append(nieuw[0].tijd - begin)
+    return tijden
+
+
+async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) -> dict[str, list]:
+    rasa = RasaClient(rasa_url, token, timeout=30)
+    tekst = itertools.cycle(BERICHTEN)
+    async with draaiende_bot(instellingen(rasa_url=rasa_url), rasa) as o:
+        for _ in range(5):  # warm-up: TensorFlow's first predictions are slow
+            await beurt(o, [1], [next(tekst)])
+        een = [t for _ in range(berichten) for t in await beurt(o, [2], [next(tekst)])]
+        chats = list(range(100, 120))
+        twintig = [
+            t for _ in range(rondes) for t in await beurt(o, chats, [next(tekst) for _ in chats])
+        ]
+    return {"1 verkoper": een, "20 tegelijk": twintig}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--berichten", type=int, default=40, help="berichten voor 1 verkoper")
+    parser.add_argument("--rondes", type=int, default=10, help="rondes van 20 tegelijk")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp:
+        map_ = Path(tmp)
+        actie, rasa = stackmodule.vrije_poort(), stackmodule.vrije_poort()
+        endpoints = stackmodule.schrijf_endpoints(map_ / "endpoints.yml", actie, map_ / "t.db")
+        try:
+            with stackmodule.coach_stack(
+                rasa_poort=rasa, actie_poort=actie, endpoints=endpoints, logmap=map_
+            ) as stack:
+                resultaten = asyncio.run(meet(stack.rasa_url, None, args.berichten, args.rondes))
+        except stackmodule.StackFout as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 1
+
+    print("| scenario | berichten | mediaan | p95 |")
+    print("|---|---:|---:|---:|")
+    for naam, tijden in resultaten.items():
+        mediaan = statistics.median(tijden) * 1000
+        print(f"| {naam} | {len(tijden)} | {mediaan:.0f} ms | {p95(tijden) * 1000:.0f} ms |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""`make evaluate`: how well the model understands sellers, for trainers.
+
+Runs `rasa test nlu` on the held-out messages (tests/nlu/), then adds what
+trainers act on: a phase-level report and confusion matrix, the list of
+misclassified messages, and data-quality warnings. `--cv` adds 5-fold
+cross-validation on the training data (slower).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tools.datakwaliteit import waarschuwingen
+from tools.domein import ROOT, fase_per_intent
+from tools.nlu_eval import GEEN_FASE, HELD_OUT, Voorspelling, fase_scores, fase_van
+
+RAPPORTEN = ROOT / "reports"
+RASA = str(Path(sys.executable).parent / "rasa")
+
+
+def rasa_test_nlu(model: Path, uit: Path) -> list[Voorspelling]:
+    """Rasa's own NLU test; returns every held-out prediction (successes and errors)."""
+    subprocess.run(
+        [
+            RASA,
+            "test",
+            "nlu",
+            "--nlu",
+            str(HELD_OUT),
+            "--model",
+            str(model),
+            "--out",
+            str(uit),
+            "--successes",
+            "--quiet",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    rijen = []
+    for naam in ("intent_successes.json", "intent_errors.json"):
+        pad = uit / naam
+        for r in json.loads(pad.read_text()) if pad.exists() else []:
+            voorspeld = r.get("intent_prediction") or {}
+            rijen.append(
+                Voorspelling(
+                    r["text"],
+                    r["intent"],
+                    voorspeld.get("name") or "nlu_fallback",
+                    float(voorspeld.get("confidence") or 0.0),
+                )
+            )
+    return rijen
+
+
+def teken_fase_confusion(voorspellingen: list[Voorspelling], pad: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fasen = fase_per_intent()
+    labels = [*dict.fromkeys(fasen.values()), GEEN_FASE]
+    matrix = [[0] * len(labels) for _ in labels]
+    for v in voorspellingen:
+        matrix[labels.index(fase_van(v.verwacht, fasen))][
+            labels.index(fase_van(v.intent, fasen))
+        ] += 1
+    fig, ax = plt.subplots(figsize=(8, 7))
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("voorspelde fase")
+    ax.set_ylabel("echte fase")
+    for i, rij in enumerate(matrix):
+        for j, n in enumerate(rij):
+            if n:
+                ax.text(j, i, n, ha="center", va="center", color="white" if n > 5 else "black")
+    ax.set_title("Fase-verwarring op held-out testzinnen")
+    fig.tight_layout()
+    fig.savefig(pad, dpi=110)
+
+
+def schrijf_rapporten(voorspellingen: list[Voorspelling], uit: Path) -> float:
+    fasen = fase_per_intent()
+    nauwkeurigheid, scores = fase_scores(voorspellingen, fasen)
+    regels = [
+        "# Fase-rapport (held-out)",
+        "",
+        f"Fase-nauwkeurigheid: **{nauwkeurigheid:.3f}** op {len(voorspellingen)} testzinnen.",
+        "",
+        "| fase | precisie | recall | F1 | n |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {s.fase} | {s.precisie:.2f} | {s.recall:.2f} | {s.f1:.2f} | {s.aantal} |"
+            for s in scores
+        ),
+    ]
+    (uit / "fasen.md").write_text("\n".join(regels) + "\n", encoding="utf-8")
+    fout = [v for v in voorspellingen if v.intent != v.verwacht]
+    fout.sort(key=lambda v: (fase_van(v.verwacht, fasen), v.verwacht))
+
+    def fase_goed(v: Voorspelling) -> str:
+        return "ja" if fase_van(v.verwacht, fasen) == fase_van(v.intent, fasen) else "NEE"
+
+    regels = [
+        "# Fout herkende testzinnen",
+        "",
+        "| zin | verwachte intent | verwachte fase | voorspeld | zekerheid | fase goed? |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {v.tekst} | {v.verwacht} | {fase_van(v.verwacht, fasen)} | {v.intent} | "
+            f"{v.zekerheid:.2f} | {fase_goed(v)} |"
+            for v in fout
+        ),
+    ]
+    (uit / "fout_herkend.md").write_text("\n".join(regels) + "\n", encoding="utf-8")
+    teken_fase_confusion(voorspellingen, uit / "fase_confusion.png")
+    print(f"\nFase-nauwkeurigheid: {nauwkeurigheid:.3f} ({len(voorspellingen)} testzinnen)")
+    for s in scores:
+        print(f"  {s.fase:<14} P={s.precisie:.2f} R={s.recall:.2f} F1={s.f1:.2f} n={s.aantal}")
+    print(f"Fout herkend: {len(fout)} zinnen -> {uit / 'fout_herkend.md'}")
+    return nauwkeurigheid
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "coach.tar.gz")
+    parser.add_argument("--cv", action="store_true", help="ook 5-voudige kruisvalidatie")
+    args = parser.parse_args()
+    RAPPORTEN.mkdir(exist_ok=True)
+
+    problemen = waarschuwingen()
+    (RAPPORTEN / "datakwaliteit.md").write_text(
+        "# Datakwaliteit\n\n" + "".join(f"- {p}\n" for p in problemen), encoding="utf-8"
+    )
+    for p in problemen:
+        print(f"WAARSCHUWING {p}")
+
+    schrijf_rapporten(rasa_test_nlu(args.model, RAPPORTEN), RAPPORTEN)
+    if args.cv:
+        subprocess.run(
+            [
+                RASA,
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--config",
+                "config.yml",
+                "--cross-validation",
+                "--folds",
+                "5",
+                "--out",
+                str(RAPPORTEN / "cv"),
+                "--quiet",
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+        print(f"Kruisvalidatie: {RAPPORTEN / 'cv'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
