@@ -34,7 +34,7 @@ class ActionCoach(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domain
     ) -> list[EventType]:
-        intent = tracker.get_intent_of_latest_message()
+        intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         if intent not in BOEK.adviezen:
             dispatcher.utter_message(text=BOEK.teksten["niet_begrepen"], buttons=_fase_knoppen())
             return []
@@ -84,7 +84,7 @@ class ActionFaseMenu(Action):
             )
             return []
         intro = {"nlu_fallback": "niet_begrepen", "out_of_scope": "buiten_domein"}.get(
-            tracker.get_intent_of_latest_message(), "fase_menu"
+            tracker.get_intent_of_latest_message(skip_fallback_intent=False), "fase_menu"
         )
         dispatcher.utter_message(text=BOEK.teksten[intro], buttons=_fase_knoppen())
         return []

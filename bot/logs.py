@@ -7,6 +7,8 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.settings import TOKEN_PATROON
 
 VERVANGING = "[token verborgen]"
@@ -47,12 +49,28 @@ class TokenFilter(logging.Filter):
         return True
 
 
+class NetwerkfoutZonderTraceback(logging.Filter):
+    """A Telegram network error is an outage, not a bug: one line instead of a traceback.
+
+    python-telegram-bot logs one with a full traceback when the start-up call to
+    Telegram fails; the line keeps the reason.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], NetworkError | InvalidToken):
+            fout = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(fout).__name__}: {fout})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
 def setup_logging(
     niveau: str = "INFO", geheimen: Iterable[str] = (), stream: TextIO | None = None
 ) -> logging.Handler:
     """One handler on the root logger, with the token filter. Returns that handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(NetwerkfoutZonderTraceback())
     handler.addFilter(TokenFilter(geheimen))
     root = logging.getLogger()
     for oud in [h for h in root.handlers if any(isinstance(f, TokenFilter) for f in h.filters)]:

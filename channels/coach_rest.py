@@ -1,8 +1,12 @@
-"""Rasa's REST channel with a safety net against silent turns.
+"""Rasa's REST channel with two safety nets for the seller on the shop floor.
 
-When a turn yields no bot message (the action server is down, or an action
-failed), Rasa logs the error and answers with an empty list. A seller on the
-shop floor would see nothing, so this channel adds one Dutch line instead.
+- A message without any letter or digit (empty, whitespace, emoji only, or no
+  text at all) says nothing the NLU can read; a linear classifier would still
+  pick some intent. It goes to Rasa as the default intent `nlu_fallback`, so the
+  seller gets the "niet begrepen" answer with the situations as buttons.
+- When a turn yields no bot message (the action server is down, or an action
+  failed), Rasa logs the error and answers with an empty list. This channel
+  adds one Dutch line instead, so the seller never faces silence.
 """
 
 from __future__ import annotations
@@ -13,8 +17,17 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
+from sanic.request import Request
 
 STANDAARD_STILTE_TEKST = "De coach kan nu even geen advies ophalen. Probeer het zo opnieuw."
+GEEN_TEKST = "/nlu_fallback"
+
+
+def leesbare_tekst(bericht: object) -> str:
+    """The message as Rasa should see it: unreadable input becomes `nlu_fallback`."""
+    if not isinstance(bericht, str) or not any(teken.isalnum() for teken in bericht):
+        return GEEN_TEKST
+    return bericht
 
 
 class CoachRestInput(RestInput):
@@ -32,6 +45,9 @@ class CoachRestInput(RestInput):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> CoachRestInput:
         tekst = (credentials or {}).get("stilte_tekst") or STANDAARD_STILTE_TEKST
         return cls(stilte_tekst=tekst)
+
+    def _extract_message(self, req: Request) -> str:
+        return leesbare_tekst((req.json or {}).get("message"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def met_vangnet(message: UserMessage) -> None:

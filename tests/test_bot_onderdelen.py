@@ -16,6 +16,7 @@ import pytest
 import yaml
 from fake_telegram import TEST_TOKEN
 from telegram import Bot
+from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
 from bot.commands import COMMANDOS, commando_naam, payload_voor
@@ -255,6 +256,21 @@ def test_token_nooit_in_logregel(logregels: io.StringIO) -> None:
     assert TEST_TOKEN.split(":")[1] not in uitvoer
     assert uitvoer.count(VERVANGING) == 4  # message, f-string, secret, exception
     assert "RuntimeError" in uitvoer  # the traceback is still there, just redacted
+
+
+def test_telegram_netwerkfout_zonder_traceback(logregels: io.StringIO) -> None:
+    try:
+        raise NetworkError(f"httpx.ConnectError via /bot{TEST_TOKEN}/getMe")
+    except NetworkError:
+        logging.getLogger("telegram.ext").exception("Network Retry Loop: Aborting.")
+    try:
+        raise ValueError("een echte bug")
+    except ValueError:
+        logging.getLogger("bot").exception("onverwacht")
+    uitvoer = logregels.getvalue()
+    assert "Aborting. (NetworkError: httpx.ConnectError" in uitvoer
+    assert uitvoer.count("Traceback") == 1  # only the bug keeps its traceback
+    assert TEST_TOKEN not in uitvoer
 
 
 async def test_httpx_zwijgt_en_telegram_urls_zijn_geredigeerd(logregels: io.StringIO) -> None:

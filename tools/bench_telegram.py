@@ -72,12 +72,18 @@ async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) ->
     async with draaiende_bot(instellingen(rasa_url=rasa_url), rasa) as o:
         for _ in range(5):  # warm-up: TensorFlow's first predictions are slow
             await beurt(o, [1], [next(tekst)])
+        # Baseline: the same messages straight to Rasa's REST channel, without the bot.
+        direct = []
+        for _ in range(berichten):
+            begin = time.monotonic()
+            await rasa.stuur("direct", next(tekst))
+            direct.append(time.monotonic() - begin)
         een = [t for _ in range(berichten) for t in await beurt(o, [2], [next(tekst)])]
         chats = list(range(100, 120))
         twintig = [
             t for _ in range(rondes) for t in await beurt(o, chats, [next(tekst) for _ in chats])
         ]
-    return {"1 verkoper": een, "20 tegelijk": twintig}
+    return {"Rasa direct, zonder bot": direct, "1 verkoper": een, "20 tegelijk": twintig}
 
 
 def main(argv: list[str] | None = None) -> int:
