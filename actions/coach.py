@@ -19,14 +19,19 @@ class Coachantwoord:
 
 
 def productsoort(boek: Adviesboek, product: str | None) -> Productsoort | None:
-    """Map a free product mention ("hardloopschoenen") to a known kind (schoenen)."""
+    """Map a product mention to a known kind: "hardloopschoenen" -> schoenen.
+
+    A Dutch compound ends in its head noun, so a word matches the end of a
+    mentioned word ("hardloop|schoenen"), not any part of it ("broodrooster"
+    is no bread).
+    """
     if not product:
         return None
-    tekst = product.lower().strip()
+    woorden = product.lower().split()
     beste: tuple[int, Productsoort] | None = None
     for soort in boek.producten.values():
         for woord in soort.woorden:
-            if woord in tekst and (beste is None or len(woord) > beste[0]):
+            if any(w.endswith(woord) for w in woorden) and (beste is None or len(woord) > beste[0]):
                 beste = (len(woord), soort)
     return beste[1] if beste else None
 

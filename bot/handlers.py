@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -77,6 +77,18 @@ async def coach_beurt(context: ContextTypes.DEFAULT_TYPE, chat_id: int, bericht:
             await stuur(context, chat_id, deel, markup)
 
 
+async def beantwoord(query: CallbackQuery, tekst: str | None = None, alert: bool = False) -> None:
+    """Stop the button's spinner.
+
+    A query Telegram no longer knows (too old, e.g. after a restart) must not cost
+    the seller the answer to the press itself.
+    """
+    try:
+        await query.answer(tekst, show_alert=alert)
+    except BadRequest as exc:
+        logger.debug("Callback query niet beantwoord: %s", exc)
+
+
 def _aangesproken(bericht: Message, bot_id: int, gebruikersnaam: str) -> bool:
     """In a group: is this message meant for the coach (command, @mention or reply)?"""
     antwoord_op = bericht.reply_to_message
@@ -114,7 +126,7 @@ async def poort(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if toegestaan is None or gebruiker.id in toegestaan:
         return
     if update.callback_query:
-        await update.callback_query.answer()  # stops the spinner on the button
+        await beantwoord(update.callback_query)
     geweigerd = dienst(context).geweigerd
     if gebruiker.id not in geweigerd:
         geweigerd.add(gebruiker.id)
@@ -166,13 +178,13 @@ async def knop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bericht = query.message if isinstance(query.message, Message) else None
     gebruikt: deque[int] = context.chat_data.setdefault(GEBRUIKT, deque(maxlen=200))
     if data == GEKOZEN_DATA or (bericht and bericht.message_id in gebruikt):
-        await query.answer(texts.AL_GEKOZEN)  # a double tap must not ask Rasa twice
+        await beantwoord(query, texts.AL_GEKOZEN)  # a double tap must not ask Rasa twice
         return
     payload = dienst(context).knoppen.payload_voor(data)
     if payload is None:
-        await query.answer(texts.KNOP_VERLOPEN, show_alert=True)
+        await beantwoord(query, texts.KNOP_VERLOPEN, alert=True)
         return
-    await query.answer()
+    await beantwoord(query)
     if bericht:
         gebruikt.append(bericht.message_id)
         titel = knoptitel(bericht.reply_markup, data) or "gekozen"

@@ -85,6 +85,7 @@ class RasaClient:
         # sending it on every request is harmless where it is not checked.
         self._params = {"token": token} if token else {}
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 3.0))
+        self._gezond_timeout = min(timeout, 3.0)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._storing = False
@@ -165,7 +166,7 @@ class RasaClient:
     async def gezond(self) -> bool:
         """True when Rasa answers /status (needs --enable-api) with a loaded model."""
         try:
-            antwoord = await self._async_client().get("/status", timeout=3.0)
+            antwoord = await self._async_client().get("/status", timeout=self._gezond_timeout)
         except httpx.HTTPError:
             return False
         return antwoord.status_code == 200

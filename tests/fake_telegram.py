@@ -104,6 +104,8 @@ class FakeTelegram(BaseRequest):
             aanroep.fout = storing
             if storing == "retry_after":
                 return _fout(429, "Too Many Requests: retry later", retry_after=self.retry_after)
+            if storing == "te_oud":
+                return _fout(400, "Bad Request: query is too old and response timeout expired")
             if storing == "timeout":
                 raise TimedOut("Timed out (nep)")
             if storing == "netwerk_met_url":  # an error text that carries the token
@@ -159,8 +161,9 @@ class FakeTelegram(BaseRequest):
     def storing(self, methode: str, soort: str, aantal: int = 1) -> None:
         """Make the next `aantal` calls of `methode` fail.
 
-        soort: retry_after (HTTP 429), timeout (TimedOut), netwerk (NetworkError) or
-        netwerk_met_url (a NetworkError whose text holds the URL, and so the token).
+        soort: retry_after (HTTP 429), te_oud (HTTP 400, an expired callback query),
+        timeout (TimedOut), netwerk (NetworkError) or netwerk_met_url (a NetworkError
+        whose text holds the URL, and so the token).
         """
         self._storingen.setdefault(methode, []).extend([soort] * aantal)
 

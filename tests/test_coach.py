@@ -38,6 +38,7 @@ def test_productsoort_herkent_varianten() -> None:
     assert productsoort(BOEK, "hardloopschoenen").naam == "schoenen"
     assert productsoort(BOEK, "bank").naam == "meubels"
     assert productsoort(BOEK, "ruimteschip") is None
+    assert productsoort(BOEK, "broodrooster") is None, "brood is het begin, niet het hoofdwoord"
     assert productsoort(BOEK, None) is None
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.domein import ROOT, fase_per_intent, nlu_voorbeelden
+from tools.domein import ROOT, domein_intents, fase_per_intent, nlu_voorbeelden
 from tools.nlu_eval import HELD_OUT, fase_scores, laad_model_parser, voorspel
 
 MODEL = ROOT / "models" / "coach.tar.gz"
@@ -36,3 +36,14 @@ def test_fase_nauwkeurigheid_op_held_out(capsys: pytest.CaptureFixture[str]) -> 
         for s in scores:
             print(f"  {s.fase:<14} P={s.precisie:.2f} R={s.recall:.2f} F1={s.f1:.2f} n={s.aantal}")
     assert nauwkeurigheid >= 0.90
+
+
+def test_elke_intent_heeft_minstens_25_voorbeelden_en_geen_dubbele() -> None:
+    voorbeelden = nlu_voorbeelden(ROOT / "data")
+    aantallen = Counter(i for _, i, _ in voorbeelden)
+    te_weinig = {i: aantallen[i] for i in domein_intents() if aantallen[i] < 25}
+    assert te_weinig == {}
+    intents_per_tekst: dict[str, set[str]] = {}
+    for tekst, intent, _ in voorbeelden:
+        intents_per_tekst.setdefault(tekst.lower(), set()).add(intent)
+    assert {t: i for t, i in intents_per_tekst.items() if len(i) > 1} == {}

@@ -180,6 +180,19 @@ async def test_knop_overleeft_storingen(bot: Opstelling, nep_rasa: NepRasa) -> N
     assert nep_rasa.ontvangen[-1] == (str(CHAT), "/a")
 
 
+async def test_verlopen_callback_query_kost_het_antwoord_niet(
+    bot: Opstelling, nep_rasa: NepRasa
+) -> None:
+    # After a restart the bot may handle presses Telegram no longer accepts an answer for.
+    nep_rasa.antwoord = lambda *_: [{"text": "Kies", "buttons": [{"title": "A", "payload": "/a"}]}]
+    await bot.verwerk(bot.updates.tekst(CHAT, "menu"))
+    bericht = bot.telegram.berichten(CHAT)[-1]
+    bot.telegram.storing("answerCallbackQuery", "te_oud")
+    await bot.verwerk(bot.updates.knop(CHAT, bericht, "/a"))
+    assert nep_rasa.ontvangen[-1] == (str(CHAT), "/a")
+    assert len(bot.telegram.berichten(CHAT)) == 2
+
+
 async def test_blijvende_telegramfout_een_logregel_en_bot_draait_door(
     bot: Opstelling, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,0 +1,60 @@
+"""A keyword baseline for `make bench`: the floor any trained pipeline must beat.
+
+Every word of the training examples votes for the intents it occurs under, with
+weight P(intent | word). A word is a keyword of an intent when at least
+`MIN_AANDEEL` of its occurrences are under that intent and it occurs at least
+`MIN_AANTAL` times. A message gets the intent with the highest sum of keyword
+weights; a message without any keyword is `nlu_fallback`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MIN_AANDEEL = 0.5
+MIN_AANTAL = 2
+FALLBACK = "nlu_fallback"
+_WOORD = re.compile(r"[^\W_]+")
+
+
+def woorden(tekst: str) -> set[str]:
+    return set(_WOORD.findall(tekst.lower()))
+
+
+@dataclass(frozen=True)
+class KeywordBaseline:
+    """word -> {intent: weight}, for keywords only."""
+
+    gewichten: dict[str, dict[str, float]]
+
+    @classmethod
+    def train(cls, voorbeelden: Iterable[tuple[str, str]]) -> KeywordBaseline:
+        """From (text, intent) pairs; each word counts once per example."""
+        per_woord: dict[str, Counter[str]] = defaultdict(Counter)
+        for tekst, intent in voorbeelden:
+            for woord in woorden(tekst):
+                per_woord[woord][intent] += 1
+        gewichten: dict[str, dict[str, float]] = {}
+        for woord, tellingen in per_woord.items():
+            totaal = sum(tellingen.values())
+            sleutel = {
+                intent: n / totaal
+                for intent, n in tellingen.items()
+                if n >= MIN_AANTAL and n / totaal >= MIN_AANDEEL
+            }
+            if sleutel:
+                gewichten[woord] = sleutel
+        return cls(gewichten)
+
+    def parse(self, tekst: str) -> tuple[str, float]:
+        """text -> (intent, share of the winning intent in the total keyword weight)."""
+        scores: Counter[str] = Counter()
+        for woord in sorted(woorden(tekst)):  # sorted: the same sums on every run
+            scores.update(self.gewichten.get(woord, {}))
+        if not scores:
+            return FALLBACK, 0.0
+        intent, score = max(scores.items(), key=lambda paar: (paar[1], paar[0]))
+        return intent, score / sum(scores.values())
