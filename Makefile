@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train validate shell run test lint format evaluate bench clean
+.PHONY: help install train validate shell run test lint format evaluate bench bench-telegram clean
 
 help:
 	@echo "make run       de coach starten (Telegram met token, anders chat in de terminal)"
@@ -29,7 +29,7 @@ help:
 # --ignore-requires-python lets Rasa 3.6 install on Python 3.11 (see README).
 $(INSTALLED): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --prefer-binary \
+	$(PY) -m pip install -qq --disable-pip-version-check --prefer-binary \
 		--no-deps --ignore-requires-python -r requirements.lock
 	@touch $@
 
@@ -69,6 +69,10 @@ evaluate: $(MODEL)
 
 bench: $(MODEL)
 	$(PY) -m tools.bench
+
+# Message-to-reply latency through the Telegram layer (fake transport, real Rasa).
+bench-telegram: $(MODEL)
+	$(PY) -m tools.bench_telegram
 
 clean:
 	rm -rf results reports .pytest_cache .ruff_cache

@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def coach_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stackmodule.Stack]:
     if not stackmodule.MODEL.is_file():
-        pytest.skip("models/coach.tar.gz ontbreekt: train eerst met `make train`")
+        pytest.fail("models/coach.tar.gz ontbreekt: train eerst met `make train`", pytrace=False)
     map_ = tmp_path_factory.mktemp("stack")
     actie_poort = stackmodule.vrije_poort()
     rasa_poort = stackmodule.vrije_poort()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-PROJECT, STANDAARD = "project", "rasa_standaard"
+PROJECT, STANDAARD, KEYWORD = "project", "rasa_standaard", "keyword"
 RSS_GRENS_MB = 1.3e9 / 2**20  # 1.3 GB (decimal, the stricter reading) in MiB
 DOORVOER_NIVEAU = 50  # sustained throughput is measured with this many sellers
 
@@ -54,7 +54,12 @@ def _beter_of_gelijk(a: float, b: float, hoger: bool) -> bool:
 
 
 def _vergelijk(
-    doel: str, p: dict[str, Any], s: dict[str, Any], paden: dict[str, tuple[str, ...]], hoger: bool
+    doel: str,
+    p: dict[str, Any],
+    s: dict[str, Any],
+    paden: dict[str, tuple[str, ...]],
+    hoger: bool,
+    opmaak: Callable[[float], str],
 ) -> Doel:
     """Project against Rasa's default on several figures; all must be at least as good."""
     paren: dict[str, tuple[float, float]] = {}
@@ -63,9 +68,11 @@ def _vergelijk(
         if a is None or b is None:
             return Doel(doel, "niet gemeten", None, "")
         paren[naam] = (a, b)
-    gemeten = "; ".join(f"{n} {a:.3g} vs {b:.3g}" for n, (a, b) in paren.items())
+    gemeten = "; ".join(f"{n} {opmaak(a)} vs {opmaak(b)}" for n, (a, b) in paren.items())
     slecht = [
-        f"{n} {a - b:+.3g}" for n, (a, b) in paren.items() if not _beter_of_gelijk(a, b, hoger)
+        f"{n} {'-' if a < b else '+'}{opmaak(abs(a - b))}"
+        for n, (a, b) in paren.items()
+        if not _beter_of_gelijk(a, b, hoger)
     ]
     verschil = "gemist: " + ", ".join(slecht) if slecht else "op alle punten"
     return Doel(doel, gemeten, not slecht, verschil)
@@ -109,8 +116,8 @@ def doelen(pipelines: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             _fractie,
         ),
         _grens("Macro-F1 (fasen) >= 0.95", _getal(p, "nlu", "macro_f1"), 0.95, True, _fractie),
-        _vergelijk("Minstens zo nauwkeurig als Rasa's standaard", p, s, nauwkeurig, hoger=True),
-        _vergelijk("Niet trager op p95 dan Rasa's standaard", p, s, snel, hoger=False),
+        _vergelijk("Minstens zo nauwkeurig als Rasa's standaard", p, s, nauwkeurig, True, _fractie),
+        _vergelijk("Niet trager op p95 dan Rasa's standaard", p, s, snel, False, _ms),
         _grens(
             "Buiten domein: >= 90% krijgt de fallback",
             _getal(p, "nlu", "ood_fallback"),

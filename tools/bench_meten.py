@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 PROC = Path("/proc")
+GEHEUGEN_INTERVAL = 0.5  # seconds between two samples of VmHWM
 
 
 def percentiel(waarden: Sequence[float], p: float) -> float:
@@ -80,7 +81,7 @@ class PiekGeheugen:
     tree's peak resident memory (equal to it when the server does not fork).
     """
 
-    def __init__(self, wortels: dict[str, int], interval: float = 0.5) -> None:
+    def __init__(self, wortels: dict[str, int], interval: float = GEHEUGEN_INTERVAL) -> None:
         self.wortels = wortels
         self.interval = interval
         self.per_pid: dict[str, dict[int, int]] = {naam: {} for naam in wortels}

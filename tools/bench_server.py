@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tools.domein import ROOT
 
 CREDENTIALS = ROOT / "credentials.yml"
 KANAAL = "channels.coach_rest.CoachRestInput"
+ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
 
 
 @dataclass(frozen=True)
@@ -58,67 +60,110 @@ def _melding(tekst: str) -> None:
     print(f"  {tekst}", file=sys.stderr, flush=True)
 
 
-async def _meet(url: str, v: Verkeer, naam: str, stilte: str) -> dict[str, Any]:
+async def _opwarmen(urls: dict[str, str], v: Verkeer, stilte: str) -> None:
     async with httpx.AsyncClient(timeout=verkeer.TIMEOUT) as client:
-        await verkeer.opwarmen(client, url, v.verkopen[0], stilte)
-        voorspellingen: list[tuple[str, float]] = []
-        parse_runs, rondreis_runs = [], []
+        for url in urls.values():
+            await verkeer.opwarmen(client, url, v.verkopen[0], stilte)
+
+
+async def _latentie(urls: dict[str, str], v: Verkeer, stilte: str) -> dict[str, dict[str, Any]]:
+    """Parse and round-trip latency; the pipelines take turns, run by run."""
+    uit: dict[str, dict[str, Any]] = {n: {"parse": [], "rondreis": []} for n in urls}
+    async with httpx.AsyncClient(timeout=verkeer.TIMEOUT) as client:
+        for _ in range(v.runs):
+            for naam, url in urls.items():
+                voorspeld, tijden = await verkeer.parse_ronde(client, url, v.teksten)
+                uit[naam].setdefault("voorspellingen", voorspeld)
+                uit[naam]["parse"].append(latentie_ms(tijden))
         for run in range(v.runs):
-            voorspeld, tijden = await verkeer.parse_ronde(client, url, v.teksten)
-            voorspellingen = voorspellingen or voorspeld
-            parse_runs.append(latentie_ms(tijden))
-        for run in range(v.runs):
-            rondreis_runs.append(
-                await verkeer.rondreis(
-                    client, url, v.verkopen, v.rondreis_berichten, f"{naam}-rt{run}", stilte
+            for naam, url in urls.items():
+                label = f"{naam}-rt{run}"
+                uit[naam]["rondreis"].append(
+                    await verkeer.rondreis(
+                        client, url, v.verkopen, v.rondreis_berichten, label, stilte
+                    )
                 )
-            )
-    belasting = {}
-    for n in v.niveaus:
-        runs = [
-            await verkeer.belasting(
-                url, n, v.verkopen_per_verkoper, v.verkopen, f"{naam}-n{n}-r{run}", stilte
-            )
-            for run in range(v.runs)
-        ]
-        _melding(f"{naam}: {n} verkopers, doorvoer {[round(r['doorvoer'], 1) for r in runs]}")
-        belasting[str(n)] = {
-            **mediaan_van_runs(runs),
-            "verloren": sum(r["verloren"] for r in runs),  # every lost message, all runs
-            "runs": runs,
-        }
     return {
-        "voorspellingen": voorspellingen,
-        "parse_ms": {**mediaan_van_runs(parse_runs), "runs": parse_runs},
-        "rondreis_ms": {
-            **mediaan_van_runs(rondreis_runs),
-            "verloren": sum(r["verloren"] for r in rondreis_runs),
-            "runs": rondreis_runs,
-        },
-        "belasting": belasting,
+        naam: {
+            "voorspellingen": r["voorspellingen"],
+            "parse_ms": {**mediaan_van_runs(r["parse"]), "runs": r["parse"]},
+            "rondreis_ms": {
+                **mediaan_van_runs(r["rondreis"]),
+                "verloren": sum(x["verloren"] for x in r["rondreis"]),
+                "runs": r["rondreis"],
+            },
+        }
+        for naam, r in uit.items()
     }
 
 
-def meet_model(model: Path, naam: str, werkmap: Path, v: Verkeer) -> dict[str, Any]:
-    """Start both servers with `model`, send the traffic, and read their peak memory."""
+async def _belasting(urls: dict[str, str], v: Verkeer, stilte: str) -> dict[str, dict[str, Any]]:
+    """Each load level, the pipelines taking turns run by run."""
+    uit: dict[str, dict[str, Any]] = {naam: {} for naam in urls}
+    for n in v.niveaus:
+        runs: dict[str, list[dict[str, float]]] = {naam: [] for naam in urls}
+        for run in range(v.runs):
+            for naam, url in urls.items():
+                label = f"{naam}-n{n}-r{run}"
+                runs[naam].append(
+                    await verkeer.belasting(
+                        url, n, v.verkopen_per_verkoper, v.verkopen, label, stilte
+                    )
+                )
+        for naam, lijst in runs.items():
+            _melding(
+                f"{naam}, {n} verkopers: doorvoer {[round(r['doorvoer'], 1) for r in lijst]}/s"
+            )
+            uit[naam][str(n)] = {
+                **mediaan_van_runs(lijst),
+                "verloren": sum(r["verloren"] for r in lijst),  # every lost message, all runs
+                "runs": lijst,
+            }
+    return uit
+
+
+async def _meet(urls: dict[str, str], v: Verkeer, stilte: str) -> dict[str, dict[str, Any]]:
+    await _opwarmen(urls, v, stilte)
+    latentie = await _latentie(urls, v, stilte)
+    belasting = await _belasting(urls, v, stilte)
+    return {naam: {**latentie[naam], "belasting": belasting[naam]} for naam in urls}
+
+
+def _start(stapel: ExitStack, naam: str, model: Path, werkmap: Path) -> stackmodule.Stack:
     actie, rasa = _poorten()
     logmap = werkmap / naam
     logmap.mkdir(parents=True, exist_ok=True)
+    (logmap / "t.db").unlink(missing_ok=True)  # fresh conversations
     endpoints = stackmodule.schrijf_endpoints(logmap / "endpoints.yml", actie, logmap / "t.db")
-    with stackmodule.coach_stack(
-        rasa_poort=rasa,
-        actie_poort=actie,
-        endpoints=endpoints,
-        model=model,
-        logmap=logmap,
-        melding=_melding,
-    ) as stack:
+    return stapel.enter_context(
+        stackmodule.coach_stack(
+            rasa_poort=rasa,
+            actie_poort=actie,
+            endpoints=endpoints,
+            model=model,
+            logmap=logmap,
+            melding=lambda tekst: _melding(f"{naam}: {tekst}"),
+        )
+    )
+
+
+def meet_modellen(modellen: dict[str, Path], werkmap: Path, v: Verkeer) -> dict[str, Any]:
+    """Serve every model at once (own servers each), measure them in turns, read peak RSS.
+
+    Taking turns run by run spreads the load of others on this shared machine
+    evenly over the pipelines.
+    """
+    with ExitStack() as stapel:
+        stacks = {naam: _start(stapel, naam, model, werkmap) for naam, model in modellen.items()}
         wortels = {
-            "rasa": stack.server("Rasa-server").proces.pid,
-            "actieserver": stack.server("actieserver").proces.pid,
+            f"{naam}/{rol}": stack.server(server).proces.pid
+            for naam, stack in stacks.items()
+            for rol, server in ROLLEN.items()
         }
+        urls = {naam: stack.rasa_url for naam, stack in stacks.items()}
         with PiekGeheugen(wortels) as geheugen:
-            resultaat = asyncio.run(_meet(stack.rasa_url, v, naam, stilte_tekst()))
-    resultaat["geheugen_mb"] = {n: geheugen.piek_mb(n) for n in wortels}
-    resultaat["processen"] = {n: geheugen.processen(n) for n in wortels}
+            resultaat = asyncio.run(_meet(urls, v, stilte_tekst()))
+    for naam in modellen:
+        resultaat[naam]["geheugen_mb"] = {r: geheugen.piek_mb(f"{naam}/{r}") for r in ROLLEN}
+        resultaat[naam]["processen"] = {r: geheugen.processen(f"{naam}/{r}") for r in ROLLEN}
     return resultaat

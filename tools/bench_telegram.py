@@ -10,7 +10,8 @@ seller waits for an answer, minus Telegram's own network.
 
 Scenario "1 verkoper": one chat, messages one after the other.
 Scenario "20 tegelijk": 20 chats each send a message at the same moment, for
---rondes rounds.
+--rondes rounds. For comparison: the same messages straight to Rasa without the
+bot, and the bot layer alone with an instant fake Rasa.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import httpx
 
 from bot import stack as stackmodule
 from bot.rasa_client import RasaClient
@@ -70,7 +73,7 @@ async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) ->
     rasa = RasaClient(rasa_url, token, timeout=30)
     tekst = itertools.cycle(BERICHTEN)
     async with draaiende_bot(instellingen(rasa_url=rasa_url), rasa) as o:
-        for _ in range(5):  # warm-up: TensorFlow's first predictions are slow
+        for _ in range(len(BERICHTEN)):  # warm-up: the first predictions are slow
             await beurt(o, [1], [next(tekst)])
         # Baseline: the same messages straight to Rasa's REST channel, without the bot.
         direct = []
@@ -83,7 +86,23 @@ async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) ->
         twintig = [
             t for _ in range(rondes) for t in await beurt(o, chats, [next(tekst) for _ in chats])
         ]
-    return {"Rasa direct, zonder bot": direct, "1 verkoper": een, "20 tegelijk": twintig}
+    resultaten = {"Rasa direct, zonder bot": direct, "1 verkoper": een, "20 tegelijk": twintig}
+
+    # The bot layer on its own: Rasa replaced by an instant answer of typical size.
+    def direct_antwoord(request: httpx.Request) -> httpx.Response:
+        knoppen = [{"title": f"Situatie {i}", "payload": f"/situatie_{i}"} for i in range(3)]
+        return httpx.Response(200, json=[{"text": "💡 tip\n💬 zin\n🚫 niet", "buttons": knoppen}])
+
+    nep = RasaClient(transport=httpx.MockTransport(direct_antwoord))
+    async with draaiende_bot(instellingen(), nep) as o:
+        await beurt(o, [1], ["warm"])
+        resultaten["bot-laag alleen (nep-Rasa), 1"] = [
+            t for _ in range(berichten) for t in await beurt(o, [2], ["x"])
+        ]
+        resultaten["bot-laag alleen (nep-Rasa), 20"] = [
+            t for _ in range(rondes) for t in await beurt(o, chats, ["x"] * len(chats))
+        ]
+    return resultaten
 
 
 def main(argv: list[str] | None = None) -> int:

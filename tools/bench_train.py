@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.stack import _sterf_met_ouder
 from tools.domein import ROOT
 
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -52,11 +53,15 @@ def rasa_standaard_pipeline() -> Path:
     return _rasa_pakket() / "engine" / "recipes" / "config_files" / "default_config.yml"
 
 
+def _component(c: dict[str, object]) -> str:
+    return f"{c['name']} ({c['epochs']} epochs)" if "epochs" in c else str(c["name"])
+
+
 def componenten(config: Path) -> dict[str, list[str]]:
-    """Names of the pipeline components and policies in a config file (empty when unset)."""
+    """The pipeline components and policies in a config file (empty when unset)."""
     inhoud = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     return {
-        sleutel: [c["name"] for c in inhoud.get(sleutel) or []]
+        sleutel: [_component(c) for c in inhoud.get(sleutel) or []]
         for sleutel in ("pipeline", "policies")
     }
 
@@ -91,6 +96,7 @@ def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> TrainRun:
                 stderr=subprocess.STDOUT,
                 timeout=TRAIN_TIMEOUT,
                 check=False,
+                preexec_fn=_sterf_met_ouder,  # no orphaned training when the bench is killed
             )
         seconden, cpu = time.monotonic() - begin, _cpu_kinderen() - cpu_voor
         model = map_ / "models" / f"{naam}.tar.gz"

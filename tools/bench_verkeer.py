@@ -123,9 +123,7 @@ async def rondreis(
     for k in range(aantal):
         verkoop = alle_verkopen[(k // len(VERKOOP_FASEN)) % len(alle_verkopen)]
         afzender = f"{label}-{k // len(VERKOOP_FASEN)}"
-        beurten.append(
-            await stuur(client, url, afzender, verkoop[k % len(verkoop)], stilte_tekst)
-        )
+        beurten.append(await stuur(client, url, afzender, verkoop[k % len(verkoop)], stilte_tekst))
     return {
         **latentie_ms([b.seconden for b in beurten]),
         "verloren": sum(not b.beantwoord for b in beurten),
