@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +66,7 @@ def _omschrijf(exc: Exception) -> str:
 
 
 class RasaClient:
-    """Async client for the bot, with a blocking twin (`stuur_sync`) for the terminal chat.
+    """Async client for the bot and the terminal chat.
 
     While Rasa stays down, only the first failure is logged as a warning (one
     line, no traceback); recovery is logged once too.
@@ -143,24 +142,6 @@ class RasaClient:
             else:
                 self._gelukt()
                 return berichten
-        raise AssertionError("unreachable")
-
-    def stuur_sync(self, afzender: str, bericht: str) -> list[CoachBericht]:
-        """Blocking version of `stuur`, for the terminal chat."""
-        body = {"sender": afzender, "message": bericht}
-        with httpx.Client(base_url=self.url, params=self._params, timeout=self._timeout) as c:
-            for pauze in (*VERBIND_PAUZES, None):
-                try:
-                    berichten = self._verwerk(c.post(WEBHOOK_PAD, json=body))
-                except httpx.ConnectError as exc:
-                    if pauze is None:
-                        raise self._mislukt(exc) from None
-                    time.sleep(pauze)
-                except (httpx.HTTPError, RasaFout) as exc:
-                    raise self._mislukt(exc) from None
-                else:
-                    self._gelukt()
-                    return berichten
         raise AssertionError("unreachable")
 
     async def gezond(self) -> bool:

@@ -8,6 +8,7 @@ Buttons are shown as a numbered list; typing a number presses that button.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Callable
@@ -54,6 +55,27 @@ def _lees(prompt: str) -> str:
     return regel
 
 
+def bericht_voor_rasa(
+    invoer: str, knoppen: list[Knop], schrijf: Callable[[str], None]
+) -> str | None:
+    """What a line of input sends to Rasa: a pressed button, a command or the text itself."""
+    if invoer.isdigit() and knoppen:
+        nummer = int(invoer)
+        if 1 <= nummer <= len(knoppen):
+            return knoppen[nummer - 1].payload
+        schrijf(f"coach> Kies een nummer van 1 tot {len(knoppen)}.")
+        return None
+    if payload := payload_voor(invoer):
+        return payload
+    if commando_naam(invoer):
+        schrijf(f"coach> {texts.ONBEKEND_COMMANDO}")
+        return None
+    if utf16_lengte(invoer) > MAX_TEKST:
+        schrijf(f"coach> {texts.TE_LANG}")
+        return None
+    return invoer
+
+
 def chat(
     client: RasaClient,
     afzender: str = "terminal",
@@ -62,40 +84,31 @@ def chat(
 ) -> int:
     schrijf(intro())
     knoppen: list[Knop] = []
-    while True:
-        try:
-            invoer = lees(PROMPT).strip()
-        except (EOFError, KeyboardInterrupt):
-            schrijf("")
-            break
-        if not invoer:
-            continue
-        if invoer.lower() in STOP:
-            break
-        if invoer.isdigit() and knoppen:
-            nummer = int(invoer)
-            if not 1 <= nummer <= len(knoppen):
-                schrijf(f"coach> Kies een nummer van 1 tot {len(knoppen)}.")
+    # One loop for the whole chat: the client's connection pool is bound to it.
+    lus = asyncio.new_event_loop()
+    try:
+        while True:
+            try:
+                invoer = lees(PROMPT).strip()
+            except (EOFError, KeyboardInterrupt):
+                schrijf("")
+                break
+            if invoer.lower() in STOP:
+                break
+            bericht = bericht_voor_rasa(invoer, knoppen, schrijf) if invoer else None
+            if bericht is None:
                 continue
-            bericht = knoppen[nummer - 1].payload
-        elif payload := payload_voor(invoer):
-            bericht = payload
-        elif commando_naam(invoer):
-            schrijf(f"coach> {texts.ONBEKEND_COMMANDO}")
-            continue
-        elif utf16_lengte(invoer) > MAX_TEKST:
-            schrijf(f"coach> {texts.TE_LANG}")
-            continue
-        else:
-            bericht = invoer
-        try:
-            berichten = client.stuur_sync(afzender, bericht)
-        except RasaFout:
-            schrijf(f"coach> {texts.NIET_BEREIKBAAR}")
-            continue
-        knoppen = toon(berichten, schrijf) if berichten else []
-        if not berichten:
-            schrijf(f"coach> {texts.GEEN_ANTWOORD}")
+            try:
+                berichten = lus.run_until_complete(client.stuur(afzender, bericht))
+            except RasaFout:
+                schrijf(f"coach> {texts.NIET_BEREIKBAAR}")
+                continue
+            knoppen = toon(berichten, schrijf) if berichten else []
+            if not berichten:
+                schrijf(f"coach> {texts.GEEN_ANTWOORD}")
+    finally:
+        lus.run_until_complete(client.aclose())
+        lus.close()
     schrijf("Tot de volgende klant!")
     return 0
 
