@@ -23,6 +23,7 @@ import shlex
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -84,8 +85,10 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m tools.bench",
         description="Benchmark: config.yml tegen Rasa's standaardpipeline en een "
         "keyword-baseline. Schrijft reports/bench.json en docs/benchmarks.md.",
-        epilog="Met --quick: 1 run, 1 training per pipeline, 1 en 5 verkopers, 1 verkoop per "
-        "verkoper, 12 rondreisberichten, en de tabel in reports/benchmarks-quick.md.",
+        epilog="Met --quick: 1 run, 1 training van config.yml, 1 en 5 verkopers, 1 verkoop per "
+        "verkoper, 12 rondreisberichten, de tabel in reports/benchmarks-quick.md, en het model "
+        "van de standaardpipeline uit een eerdere run (reports/bench/rasa_standaard.tar.gz) als "
+        "dat er is. Zonder --quick: alles vers, en de tabel in docs/benchmarks.md.",
     )
     p.add_argument("--quick", action="store_true", help="snelle rooktest met weinig verkeer")
     p.add_argument("--runs", type=_positief, help="herhalingen per tijdmeting (standaard 3)")
@@ -127,7 +130,11 @@ def instellingen(args: argparse.Namespace) -> Instellingen:
     def kies(waarde: Any, vol: Any, snel: Any) -> Any:
         return waarde if waarde is not None else (snel if args.quick else vol)
 
-    standaard_runs = 0 if args.standaard_model else kies(args.standaard_train_runs, 1, 1)
+    standaard_model = args.standaard_model
+    if args.quick and standaard_model is None and args.standaard_train_runs is None:
+        # A smoke run need not spend 15+ minutes on DIET and TED again.
+        standaard_model = vorig_model(STANDAARD, bench_train.rasa_init_config())
+    standaard_runs = 0 if standaard_model else kies(args.standaard_train_runs, 1, 1)
     return Instellingen(
         runs=max(1, kies(args.runs, 3, 1)),
         train_runs=kies(args.train_runs, 3, 1),
@@ -136,9 +143,34 @@ def instellingen(args: argparse.Namespace) -> Instellingen:
         verkopen_per_verkoper=max(1, kies(args.verkopen, 2, 1)),
         rondreis_berichten=max(1, kies(args.rondreis, 60, 12)),
         project_model=args.project_model,
-        standaard_model=args.standaard_model,
+        standaard_model=standaard_model,
         quick=args.quick,
     )
+
+
+def _vingerafdruk_pad(naam: str) -> Path:
+    return WERKMAP / f"{naam}.vingerafdruk"
+
+
+def vorig_model(naam: str, config: Path) -> Path | None:
+    """The model an earlier run trained, if it saw the same config, domain and data."""
+    model, afdruk = WERKMAP / f"{naam}.tar.gz", _vingerafdruk_pad(naam)
+    gelijk = afdruk.is_file() and afdruk.read_text().strip() == bench_train.vingerafdruk(config)
+    return model if gelijk and model.is_file() else None
+
+
+def git_versie() -> dict[str, Any]:
+    """Which commit was measured, and whether the working tree had changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or "onbekend",
+        "gewijzigd": bool(git("status", "--porcelain", "--untracked-files=no")),
+    }
 
 
 def commando(argv: list[str]) -> str:
@@ -199,6 +231,7 @@ def train(config: Path, naam: str, runs: int) -> tuple[dict[str, Any], Path | No
         cpu.append(uitslag.cpu_seconden)
         if eerste is None:
             eerste = Path(shutil.move(doel, WERKMAP / f"{naam}.tar.gz"))
+            _vingerafdruk_pad(naam).write_text(bench_train.vingerafdruk(config) + "\n")
         else:
             doel.unlink()
     if not tijden:
@@ -272,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     resultaat: dict[str, Any] = {
         "datum": datetime.now().astimezone().isoformat(timespec="seconds"),
         "commando": commando(argv),
+        "git": git_versie(),
         "machine": machine(),
         "instellingen": {k: str(w) if isinstance(w, Path) else w for k, w in asdict(inst).items()},
         "meetopzet": meetopzet(),

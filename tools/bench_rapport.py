@@ -138,7 +138,7 @@ def _load(waarden: list[float]) -> str:
 
 
 def kop(resultaat: dict[str, Any]) -> list[str]:
-    m, inst = resultaat["machine"], resultaat["instellingen"]
+    m, inst, git = resultaat["machine"], resultaat["instellingen"], resultaat["git"]
     aantallen = resultaat["pipelines"][KEYWORD]["nlu"]["aantallen"]
     return [
         "| | |",
@@ -148,10 +148,11 @@ def kop(resultaat: dict[str, Any]) -> list[str]:
         f"| machine | {m['nproc']} cores (nproc), {m['geheugen_gb']} GB geheugen, {m['cpu']} |",
         f"| load (1, 5, 15 min) | bij de start {_load(m['load_bij_start'])}; aan het eind "
         f"{_load(m.get('load_bij_einde', []))} |",
-        f"| software | Rasa {version('rasa')}, rasa-sdk {version('rasa-sdk')} |",
+        f"| software | Rasa {version('rasa')}, rasa-sdk {version('rasa-sdk')}; commit "
+        f"{git['commit']}{' met lokale wijzigingen' if git['gewijzigd'] else ''} |",
         f"| held-out | {aantallen['held_out']} testzinnen uit `tests/nlu/`, waarvan "
         f"{aantallen['ood']} buiten domein (`tests/nlu/buiten_domein.yml`) |",
-        f"| herhalingen | {inst['runs']} runs per tijdmeting (de tabel toont de mediaan) |",
+        f"| herhalingen | {inst['runs']} run(s) per tijdmeting (de tabel toont de mediaan) |",
     ]
 
 
@@ -219,9 +220,9 @@ def _model_bron(pipeline: dict[str, Any]) -> str:
         return "niet gemeten"
     pad = Path(model)
     naam = str(pad.relative_to(ROOT)) if pad.is_relative_to(ROOT) else str(pad)
-    if pad.is_relative_to(ROOT / "reports" / "bench"):
+    if (pipeline.get("training") or {}).get("runs_s") and pad.parent == ROOT / "reports" / "bench":
         return f"dat van de eerste training van nul in deze run (`{naam}`)"
-    return f"`{naam}`"
+    return f"`{naam}`, niet in deze run getraind"
 
 
 def schrijf_markdown(resultaat: dict[str, Any], pad: Path) -> None:

@@ -9,6 +9,7 @@ every run a cold start.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import resource
@@ -64,6 +65,15 @@ def componenten(config: Path) -> dict[str, list[str]]:
         sleutel: [_component(c) for c in inhoud.get(sleutel) or []]
         for sleutel in ("pipeline", "policies")
     }
+
+
+def vingerafdruk(config: Path) -> str:
+    """sha256 over the config, domain.yml and every file under data/: what training sees."""
+    bestanden = [config, ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+    h = hashlib.sha256()
+    for pad in bestanden:
+        h.update(pad.name.encode() + b"\0" + pad.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def _cpu_kinderen() -> float:
