@@ -18,6 +18,8 @@ COMMANDOS: tuple[Commando, ...] = (
     Commando("nieuw", "/nieuwe_klant", "Nieuwe klant: begin een nieuwe verkoop"),
     Commando("fase", "/fase_overzicht", "In welke fase zit je verkoop?"),
     Commando("tips", "/fase_menu", "Alle situaties per fase, met knoppen"),
+    Commando("oefenen", "/oefenen_start", "Oefen een verkoop: ik speel de klant"),
+    Commando("stop", "/oefenen_stop", "Stop met oefenen"),
 )
 
 _PER_NAAM = {c.naam: c for c in COMMANDOS}

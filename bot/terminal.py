@@ -1,7 +1,7 @@
 """Chat with the coach in a terminal, over Rasa's REST channel.
 
 Plain input()/print(), so it also works through a pipe:
-    printf 'hoi\\n/tips\\n1\\n/stop\\n' | python -m bot.terminal
+    printf 'hoi\\n/tips\\n1\\n/quit\\n' | python -m bot.terminal
 Buttons are shown as a numbered list; typing a number presses that button.
 """
 
@@ -20,7 +20,8 @@ from bot.logs import setup_logging
 from bot.rasa_client import CoachBericht, Knop, RasaClient, RasaFout
 
 PROMPT = "jij> "
-STOP = ("/stop", "/quit", "/exit")
+# Not /stop: in the command table that ends a practice session.
+STOP = ("/quit", "/exit")
 INSPRING = "       "
 
 
@@ -29,7 +30,7 @@ def intro() -> str:
     return (
         "Verkoopcoach in de terminal. Typ wat er met je klant gebeurt, "
         "of een nummer om een knop te kiezen.\n"
-        f"Commando's: {commandos}  /stop (of Ctrl-D) om te stoppen."
+        f"Commando's: {commandos}  /quit (of Ctrl-D) om de chat te sluiten."
     )
 
 

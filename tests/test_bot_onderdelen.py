@@ -125,7 +125,15 @@ def test_python_m_bot_ongeldige_instelling_een_regel() -> None:
 
 def test_commandotabel_past_bij_telegram_en_domein() -> None:
     intents = set(yaml.safe_load((ROOT / "domain.yml").read_text())["intents"])
-    assert [c.naam for c in COMMANDOS] == ["start", "help", "nieuw", "fase", "tips"]
+    assert [c.naam for c in COMMANDOS] == [
+        "start",
+        "help",
+        "nieuw",
+        "fase",
+        "tips",
+        "oefenen",
+        "stop",
+    ]
     for c in COMMANDOS:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", c.naam)
         assert 3 <= len(c.beschrijving) <= 256

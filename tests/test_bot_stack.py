@@ -110,7 +110,7 @@ def test_endpoints_bestand(tmp_path: Path) -> None:
 def test_terminalchat_via_een_pipe(coach_stack: Stack) -> None:
     fasen = [f.titel for f in laad_adviesboek().fasen.values()]
     regels = ["/start", "ze zegt dat de laptop te duur is", "/tips", str(len(fasen) + 1), "1"]
-    gesprek = "\n".join([*regels, "/fase", "/onzin", "/stop"]) + "\n"
+    gesprek = "\n".join([*regels, "/fase", "/onzin", "/quit"]) + "\n"
     afzender = f"terminal-{nieuwe_chat()}"
     resultaat = subprocess.run(
         [
@@ -143,7 +143,7 @@ def test_terminalchat_via_een_pipe(coach_stack: Stack) -> None:
 def test_terminalchat_stopt_bij_einde_invoer(coach_stack: Stack) -> None:
     resultaat = subprocess.run(
         [sys.executable, "-m", "bot.terminal", "--rasa-url", coach_stack.rasa_url],
-        input="/help\n",  # no /stop: end of input is Ctrl-D
+        input="/help\n",  # no /quit: end of input is Ctrl-D
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -174,7 +174,7 @@ def test_run_zonder_token_valt_terug_op_terminal(
     def draaiende_stack(**_: object) -> Iterator[Stack]:
         yield coach_stack  # the session's servers instead of starting new ones
 
-    invoer = iter(["/start", "/stop"])
+    invoer = iter(["/start", "/quit"])
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")  # beats a developer's .env
     monkeypatch.setattr(stackmodule, "coach_stack", draaiende_stack)
     monkeypatch.setattr("builtins.input", lambda _prompt="": next(invoer))

@@ -2,7 +2,8 @@
 
 Rasa's `rasa data validate` checks NLU, stories, rules and the domain. This adds
 what Rasa cannot know: every phase intent has advice in the right file, every
-advice belongs to a known intent, and every possible reply fits in one message.
+advice belongs to a known intent, every possible reply fits in one message, and
+in practice mode every model answer (`beter`) passes its own step's checks.
 Exit code 1 with one line per problem, naming the file (and line where known).
 """
 
@@ -12,7 +13,9 @@ import itertools
 import sys
 
 from actions.adviesboek import ADVIES_MAP, Adviesboek, laad_adviesboek
+from actions.beoordeling import beoordeel
 from actions.coach import MAX_LENGTE, formatteer
+from actions.oefenboek import OEFEN_MAP, Oefenboek, laad_oefenboek
 from actions.yaml_bron import YamlFout
 from tools.domein import DOMAIN, ROOT, fase_per_intent
 
@@ -64,18 +67,38 @@ def problemen_lengte(boek: Adviesboek) -> list[str]:
     return uit
 
 
+def problemen_oefenen(oefenboek: Oefenboek) -> list[str]:
+    """A scenario's model answer that the judge would not call 'goed' teaches the wrong thing."""
+    uit = []
+    for scenario in oefenboek.scenarios.values():
+        for i, stap in enumerate(scenario.stappen):
+            oordeel = beoordeel(oefenboek, stap.fase, stap.beter, jargon=scenario.jargon)
+            if oordeel.uitslag != "goed":
+                uit.append(
+                    f"{_rel(OEFEN_MAP / 'scenarios' / f'{scenario.id}.yml')}: stappen[{i}].beter "
+                    f"scoort '{oordeel.uitslag}' in fase {stap.fase}: {oordeel.feedback[0]}"
+                )
+    return uit
+
+
 def main() -> int:
     try:
         boek = laad_adviesboek()
+        oefenboek = laad_oefenboek()
     except YamlFout as fout:
         print(f"FOUT {fout}")
         return 1
-    problemen = problemen_dekking(boek, fase_per_intent()) + problemen_lengte(boek)
+    problemen = (
+        problemen_dekking(boek, fase_per_intent())
+        + problemen_lengte(boek)
+        + problemen_oefenen(oefenboek)
+    )
     for p in problemen:
         print(f"FOUT {p}")
     if problemen:
         return 1
     print(f"Advies OK: {len(boek.adviezen)} situaties in {len(boek.fasen)} fasen.")
+    print(f"Oefenen OK: {len(oefenboek.scenarios)} scenario's.")
     return 0
 
 

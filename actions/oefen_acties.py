@@ -1,0 +1,190 @@
+"""Practice mode (oefenmodus) as a Rasa form: the bot plays the customer, the seller answers.
+
+`oefen_form` asks for two slots. `oefen_scenario` is asked once, with buttons.
+`oefen_antwoord` is asked once per step of the scenario: the validation judges the
+answer (the coach's part), clears the slot and moves to the next step, so the form
+asks again with the next customer line (the customer's part). After the last step
+the slot keeps its value, the form ends and `action_oefen_afronden` shows the
+scorecard. While the form is active every message is an answer: the coaching
+intents cannot take over (see the slot mappings in domain.yml).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.beoordeling import beoordeel, woorden, zoek
+from actions.oefenboek import Oefenboek, Scenario, laad_oefenboek
+from actions.scorekaart import scorekaart
+
+# Loaded and schema-checked once, when the action server starts, like the advice book.
+BOEK = laad_oefenboek()
+FORM = "oefen_form"
+STOP_PAYLOAD = "/oefenen_stop"
+START_PAYLOAD = "/oefenen_start"
+WILLEKEURIG_PAYLOAD = "willekeurig"
+# Slots of one session, cleared at its end; `oefen_historie` stays.
+SESSIE_SLOTS = ("oefen_scenario", "oefen_antwoord", "oefen_stap", "oefen_oordelen")
+
+
+def kies_scenario(boek: Oefenboek, tekst: str) -> Scenario | None:
+    """The scenario a seller picked: by button, number, name or a word of it; or random."""
+    w = woorden(tekst)
+    if not w:
+        return None
+    if zoek(w, boek.willekeurig):
+        return random.choice(list(boek.scenarios.values()))
+    lijst = list(boek.scenarios.values())
+    if len(w) == 1 and w[0].isdigit() and 1 <= int(w[0]) <= len(lijst):
+        return lijst[int(w[0]) - 1]
+    kandidaten = [
+        s for s in lijst if s.id in w or set(w) & (set(woorden(s.knop)) | {s.id.replace("_", " ")})
+    ]
+    return kandidaten[0] if len(kandidaten) == 1 else None
+
+
+def _sessie_klaar() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in SESSIE_SLOTS]
+
+
+def _stop_knop() -> list[dict[str, str]]:
+    return [{"title": BOEK.teksten["stop_knop"], "payload": STOP_PAYLOAD}]
+
+
+class ValidateOefenForm(FormValidationAction):
+    """Picks the scenario, and judges each answer against the step it answers."""
+
+    def name(self) -> str:
+        return "validate_oefen_form"
+
+    async def validate_oefen_scenario(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        scenario = kies_scenario(BOEK, str(slot_value or ""))
+        if scenario is None:
+            dispatcher.utter_message(text=BOEK.teksten["scenario_onbekend"])
+            return {"oefen_scenario": None}
+        return {"oefen_scenario": scenario.id, "oefen_stap": 0, "oefen_oordelen": []}
+
+    async def validate_oefen_antwoord(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
+        stap = int(tracker.get_slot("oefen_stap") or 0)
+        if scenario is None or stap >= len(scenario.stappen):
+            # A trainer removed the scenario or a step mid-session: end it cleanly.
+            return {"oefen_antwoord": "klaar"}
+        tekst = str(slot_value or "").strip()
+        if tekst.startswith("/nlu_fallback") or not any(t.isalpha() for t in tekst):
+            dispatcher.utter_message(text=BOEK.teksten["geen_antwoord"])
+            return {"oefen_antwoord": None}
+        if tekst.startswith("/"):
+            dispatcher.utter_message(text=BOEK.teksten["commando_tijdens_oefenen"])
+            return {"oefen_antwoord": None}
+        huidig = scenario.stappen[stap]
+        oordeel = beoordeel(BOEK, huidig.fase, tekst, huidig.beter, scenario.jargon)
+        dispatcher.utter_message(text="\n".join(oordeel.feedback))
+        uitslagen = [*(tracker.get_slot("oefen_oordelen") or []), oordeel.als_dict()]
+        volgende = stap + 1
+        klaar = volgende >= len(scenario.stappen)
+        return {
+            "oefen_antwoord": tekst if klaar else None,
+            "oefen_stap": volgende,
+            "oefen_oordelen": uitslagen,
+        }
+
+
+class ActionAskOefenScenario(Action):
+    """The scenarios as buttons, plus one for a random scenario."""
+
+    def name(self) -> str:
+        return "action_ask_oefen_scenario"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        knoppen = [{"title": s.knop, "payload": s.id} for s in BOEK.scenarios.values()]
+        knoppen.append({"title": BOEK.teksten["willekeurig_knop"], "payload": WILLEKEURIG_PAYLOAD})
+        dispatcher.utter_message(text=BOEK.teksten["kies_scenario"], buttons=knoppen)
+        return []
+
+
+class ActionAskOefenAntwoord(Action):
+    """The customer's next line (and at the first step the scene)."""
+
+    def name(self) -> str:
+        return "action_ask_oefen_antwoord"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
+        stap = int(tracker.get_slot("oefen_stap") or 0)
+        if scenario is None or stap >= len(scenario.stappen):
+            return []
+        klant = BOEK.teksten["klant"].format(klant=scenario.stappen[stap].klant)
+        if stap == 0:
+            start = BOEK.teksten["start"].format(titel=scenario.titel, situatie=scenario.situatie)
+            klant = f"{start}\n\n{klant}"
+        dispatcher.utter_message(text=klant, buttons=_stop_knop())
+        return []
+
+
+class ActionOefenAfronden(Action):
+    """The scorecard; the session is added to the seller's history (a slot, so it persists)."""
+
+    def name(self) -> str:
+        return "action_oefen_afronden"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
+        uitslagen = tracker.get_slot("oefen_oordelen") or []
+        if scenario is None or not uitslagen:
+            dispatcher.utter_message(text=BOEK.teksten["gestopt_kort"])
+            return _sessie_klaar()
+        eerder = tracker.get_slot("oefen_historie") or []
+        tekst, sessie = scorekaart(BOEK, scenario, uitslagen, eerder)
+        dispatcher.utter_message(
+            text=tekst, buttons=[{"title": BOEK.teksten["opnieuw_knop"], "payload": START_PAYLOAD}]
+        )
+        return [*_sessie_klaar(), SlotSet("oefen_historie", [*eerder, sessie])]
+
+
+class ActionOefenStop(Action):
+    """Stop: end the running session (it does not count), or say none is running."""
+
+    def name(self) -> str:
+        return "action_oefen_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Always the same events, with or without a session: the rules expect them.
+        gestopt = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        if tracker.active_loop.get("name") != FORM:
+            dispatcher.utter_message(text=BOEK.teksten["geen_sessie"])
+            return gestopt
+        scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
+        if scenario is None:
+            tekst = BOEK.teksten["gestopt_kort"]
+        else:
+            gedaan = len(tracker.get_slot("oefen_oordelen") or [])
+            tekst = BOEK.teksten["gestopt"].format(gedaan=gedaan, totaal=len(scenario.stappen))
+        dispatcher.utter_message(text=tekst)
+        return [*gestopt, *_sessie_klaar()]
