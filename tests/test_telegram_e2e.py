@@ -28,6 +28,7 @@ from fake_telegram import (
 )
 
 from actions.adviesboek import laad_adviesboek
+from actions.oefenboek import laad_oefenboek
 from bot import texts
 from bot.commands import COMMANDOS
 from bot.logs import VERVANGING, setup_logging
@@ -321,3 +322,42 @@ async def test_twintig_verkopers_tegelijk_elk_op_volgorde(coach: Opstelling) -> 
         assert nieuw == BOEK.teksten["nieuwe_klant"]
         assert fasetitel(advies) == "Bezwaar"
         assert fase == verwacht_fase  # only right if the advice was handled before /fase
+
+
+# --- practice mode -----------------------------------------------------------------------------
+
+
+async def test_oefenen_in_telegram(coach: Opstelling) -> None:
+    """/oefenen, a scenario button, every step typed, the scorecard; then /stop in a new one."""
+    oefenboek = laad_oefenboek()
+    chat = nieuwe_chat()
+    keuze = await typ(coach, chat, "/oefenen")
+    assert keuze["text"] == oefenboek.teksten["kies_scenario"]
+    scenario = oefenboek.scenarios["kinderschoenen"]
+    await druk(coach, chat, keuze, scenario.knop)
+    klant = coach.telegram.berichten(chat)[-1]
+    assert scenario.situatie in klant["text"] and scenario.stappen[0].klant in klant["text"]
+    assert [t for t, _ in knoppen(klant)] == [oefenboek.teksten["stop_knop"]]
+
+    # The model answers of the scenario: every step is judged good.
+    for i, stap in enumerate(scenario.stappen):
+        voor = len(coach.telegram.berichten(chat))
+        await typ(coach, chat, stap.beter)
+        coach_deel, klant_deel = coach.telegram.teksten(chat)[voor:]
+        assert coach_deel.startswith("✅ "), coach_deel
+        if i + 1 < len(scenario.stappen):
+            assert scenario.stappen[i + 1].klant in klant_deel
+    assert "Score: 10/10" in klant_deel
+    assert oefenboek.teksten["eerste_keer"] in klant_deel
+
+    # A second session, stopped with the Stop button.
+    await typ(coach, chat, "ik wil oefenen")
+    await typ(coach, chat, "laptop")
+    stop = coach.telegram.berichten(chat)[-1]
+    await druk(coach, chat, stop, oefenboek.teksten["stop_knop"])
+    assert coach.telegram.teksten(chat)[-1] == oefenboek.teksten["gestopt"].format(
+        gedaan=0, totaal=len(oefenboek.scenarios["laptop"].stappen)
+    )
+    assert (await typ(coach, chat, "/stop"))["text"] == oefenboek.teksten["geen_sessie"]
+    advies = await typ(coach, chat, "klant zegt dat het te duur is")
+    assert fasetitel(advies["text"]) == "Bezwaar"

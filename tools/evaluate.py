@@ -2,7 +2,8 @@
 
 Runs `rasa test nlu` on the held-out messages (tests/nlu/), then adds what
 trainers act on: a phase-level report and confusion matrix, the list of
-misclassified messages, and data-quality warnings. `--cv` adds 5-fold
+misclassified messages, data-quality warnings, and how well practice mode's
+judge agrees with the labelled seller answers (reports/oefenen.txt). `--cv` adds 5-fold
 cross-validation on the training data (slower).
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from tools.datakwaliteit import waarschuwingen
 from tools.domein import ROOT, fase_per_intent
 from tools.nlu_eval import GEEN_FASE, HELD_OUT, Voorspelling, fase_scores, fase_van
+from tools.oefen_eval import GELABELD, meet, rapport
 
 RAPPORTEN = ROOT / "reports"
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -142,6 +144,9 @@ def main() -> int:
         print(f"WAARSCHUWING {p}")
 
     schrijf_rapporten(rasa_test_nlu(args.model, RAPPORTEN), RAPPORTEN)
+    oefenen = "\n\n".join(rapport(meet(pad)) for pad in sorted(GELABELD.glob("*.yml")))
+    (RAPPORTEN / "oefenen.txt").write_text(oefenen + "\n", encoding="utf-8")
+    print(f"Oefenmodus, beoordeling tegen de gelabelde antwoorden:\n{oefenen}")
     if args.cv:
         subprocess.run(
             [
