@@ -70,7 +70,9 @@ class ValidateOefenForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        scenario = kies_scenario(BOEK, str(slot_value or ""))
+        if slot_value is None:  # cleared by action_oefen_begin, not typed by the seller
+            return {"oefen_scenario": None}
+        scenario = kies_scenario(BOEK, str(slot_value))
         if scenario is None:
             dispatcher.utter_message(text=BOEK.teksten["scenario_onbekend"])
             return {"oefen_scenario": None}
@@ -83,6 +85,8 @@ class ValidateOefenForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
+        if slot_value is None:  # cleared by action_oefen_begin, not typed by the seller
+            return {"oefen_antwoord": None}
         scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
         stap = int(tracker.get_slot("oefen_stap") or 0)
         if scenario is None or stap >= len(scenario.stappen):
@@ -142,6 +146,18 @@ class ActionAskOefenAntwoord(Action):
             klant = f"{start}\n\n{klant}"
         dispatcher.utter_message(text=klant, buttons=_stop_knop())
         return []
+
+
+class ActionOefenBegin(Action):
+    """A clean slate before the form starts: no leftovers of a session that never ended."""
+
+    def name(self) -> str:
+        return "action_oefen_begin"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return _sessie_klaar()
 
 
 class ActionOefenAfronden(Action):

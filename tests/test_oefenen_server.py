@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from test_rasa_server import nieuwe_verkoper, praat, slots
 
@@ -135,3 +136,20 @@ def test_scorekaart_overleeft_een_herstart(tmp_path: Path) -> None:
             stackmodule.stop_server(rasa)
     finally:
         stackmodule.stop_server(acties)
+
+
+def test_oude_sessieresten_storen_een_nieuwe_sessie_niet(coach_stack: stackmodule.Stack) -> None:
+    """Slots of a session that never ended (carried into a new Rasa session) are cleared."""
+    url, verkoper = coach_stack.rasa_url, nieuwe_verkoper()
+    resten = [
+        {"event": "slot", "name": "oefen_scenario", "value": "laptop"},
+        {"event": "slot", "name": "oefen_stap", "value": 3},
+    ]
+    httpx.post(
+        f"{url}/conversations/{verkoper}/tracker/events",
+        params={"token": coach_stack.auth_token},
+        json=resten,
+        timeout=30,
+    ).raise_for_status()
+    keuze = praat(url, verkoper, "ik wil oefenen")
+    assert teksten(keuze) == [BOEK.teksten["kies_scenario"]]
