@@ -49,6 +49,12 @@ def kies_scenario(boek: Oefenboek, tekst: str) -> Scenario | None:
     return kandidaten[0] if len(kandidaten) == 1 else None
 
 
+def _waar(tracker: Tracker) -> tuple[Scenario | None, int]:
+    """The running scenario and the step the seller is answering."""
+    scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
+    return scenario, int(tracker.get_slot("oefen_stap") or 0)
+
+
 def _sessie_klaar() -> list[EventType]:
     return [SlotSet(slot, None) for slot in SESSIE_SLOTS]
 
@@ -87,8 +93,7 @@ class ValidateOefenForm(FormValidationAction):
     ) -> dict[str, Any]:
         if slot_value is None:  # cleared by action_oefen_begin, not typed by the seller
             return {"oefen_antwoord": None}
-        scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
-        stap = int(tracker.get_slot("oefen_stap") or 0)
+        scenario, stap = _waar(tracker)
         if scenario is None or stap >= len(scenario.stappen):
             # A trainer removed the scenario or a step mid-session: end it cleanly.
             return {"oefen_antwoord": "klaar"}
@@ -136,8 +141,7 @@ class ActionAskOefenAntwoord(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
-        stap = int(tracker.get_slot("oefen_stap") or 0)
+        scenario, stap = _waar(tracker)
         if scenario is None or stap >= len(scenario.stappen):
             return []
         klant = BOEK.teksten["klant"].format(klant=scenario.stappen[stap].klant)
