@@ -28,7 +28,7 @@ BOEK = laad_oefenboek()
 FORM = "oefen_form"
 STOP_PAYLOAD = "/oefenen_stop"
 START_PAYLOAD = "/oefenen_start"
-WILLEKEURIG_PAYLOAD = "willekeurig"
+WILLEKEURIG = "willekeurig"
 # Slots of one session, cleared at its end; `oefen_historie` stays.
 SESSIE_SLOTS = ("oefen_scenario", "oefen_antwoord", "oefen_stap", "oefen_oordelen")
 
@@ -126,8 +126,13 @@ class ActionAskOefenScenario(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        knoppen = [{"title": s.knop, "payload": s.id} for s in BOEK.scenarios.values()]
-        knoppen.append({"title": BOEK.teksten["willekeurig_knop"], "payload": WILLEKEURIG_PAYLOAD})
+        # An intent payload with the entity: typed text could be misread (e.g. as oefenen_stop).
+        keuzes = [(s.knop, s.id) for s in BOEK.scenarios.values()]
+        keuzes.append((BOEK.teksten["willekeurig_knop"], WILLEKEURIG))
+        knoppen = [
+            {"title": titel, "payload": f'{START_PAYLOAD}{{"oefen_scenario":"{waarde}"}}'}
+            for titel, waarde in keuzes
+        ]
         dispatcher.utter_message(text=BOEK.teksten["kies_scenario"], buttons=knoppen)
         return []
 

@@ -107,27 +107,24 @@ def test_endpoints_bestand(tmp_path: Path) -> None:
 # --- the terminal chat, on the real servers ---------------------------------------------------
 
 
-def test_terminalchat_via_een_pipe(coach_stack: Stack) -> None:
-    fasen = [f.titel for f in laad_adviesboek().fasen.values()]
-    regels = ["/start", "ze zegt dat de laptop te duur is", "/tips", str(len(fasen) + 1), "1"]
-    gesprek = "\n".join([*regels, "/fase", "/onzin", "/quit"]) + "\n"
+def terminalchat(coach_stack: Stack, regels: list[str]) -> subprocess.CompletedProcess[str]:
+    """The terminal chat for a new seller, its input piped in line by line."""
     afzender = f"terminal-{nieuwe_chat()}"
-    resultaat = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot.terminal",
-            "--rasa-url",
-            coach_stack.rasa_url,
-            "--afzender",
-            afzender,
-        ],
-        input=gesprek,
+    cmd = [sys.executable, "-m", "bot.terminal", "--rasa-url", coach_stack.rasa_url]
+    return subprocess.run(
+        [*cmd, "--afzender", afzender],
+        input="\n".join(regels) + "\n",
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
     )
+
+
+def test_terminalchat_via_een_pipe(coach_stack: Stack) -> None:
+    fasen = [f.titel for f in laad_adviesboek().fasen.values()]
+    regels = ["/start", "ze zegt dat de laptop te duur is", "/tips", str(len(fasen) + 1), "1"]
+    resultaat = terminalchat(coach_stack, [*regels, "/fase", "/onzin", "/quit"])
     uit = resultaat.stdout
     assert resultaat.returncode == 0, resultaat.stderr
     assert "Hoi! Ik ben je verkoopcoach" in uit
@@ -182,3 +179,20 @@ def test_run_zonder_token_valt_terug_op_terminal(
     uit, fout = capsys.readouterr()
     assert "BotFather" in fout and "terminal" in fout
     assert "Hoi! Ik ben je verkoopcoach" in uit
+
+
+def test_terminalchat_hele_oefensessie(coach_stack: Stack) -> None:
+    from actions.oefenboek import laad_oefenboek
+
+    oefenboek = laad_oefenboek()
+    nummer = list(oefenboek.scenarios).index("stille_koper") + 1
+    scenario = oefenboek.scenarios["stille_koper"]
+    regels = ["/oefenen", str(nummer), *(s.beter for s in scenario.stappen), "/stop", "/quit"]
+    resultaat = terminalchat(coach_stack, regels)
+    uit = resultaat.stdout
+    assert resultaat.returncode == 0, resultaat.stderr
+    assert f"🎬 {scenario.titel}" in uit
+    assert all(s.klant.split("\n")[0] in uit for s in scenario.stappen)
+    assert uit.count("coach> ✅ ") == len(scenario.stappen)
+    assert "Score: 10/10" in uit
+    assert oefenboek.teksten["geen_sessie"] in uit  # /stop after the end: nothing runs

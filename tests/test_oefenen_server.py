@@ -31,7 +31,9 @@ def teksten(berichten: list[dict]) -> list[str]:
 def speel_laptop(url: str, verkoper: str, token: str | None) -> list[str]:
     """A whole session; returns the scorecard."""
     keuze = praat(url, verkoper, "ik wil oefenen", token)
-    assert [k["payload"] for k in keuze[0]["buttons"]][:-1] == list(BOEK.scenarios)
+    assert [k["payload"] for k in keuze[0]["buttons"]][:-1] == [
+        f'/oefenen_start{{"oefen_scenario":"{s}"}}' for s in BOEK.scenarios
+    ]
     start = praat(url, verkoper, "laptop", token)
     assert LAPTOP.situatie in start[0]["text"] and LAPTOP.stappen[0].klant in start[0]["text"]
     for i, stap in enumerate(LAPTOP.stappen):
