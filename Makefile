@@ -67,7 +67,12 @@ test: $(MODEL) lint validate
 evaluate: $(MODEL)
 	$(PY) -m tools.evaluate $(if $(CV),--cv)
 
+# The bench serves the conversations from Redis (docs/serving.md); it starts and
+# stops its own redis-server, installed here when missing (Debian/Ubuntu).
+APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 bench: $(MODEL)
+	@command -v redis-server >/dev/null || $(APT) install -y -qq redis-server \
+		|| { $(APT) update -qq && $(APT) install -y -qq redis-server; }
 	$(PY) -m tools.bench
 
 # Message-to-reply latency through the Telegram layer (fake transport, real Rasa).

@@ -137,7 +137,8 @@ def start_rasa(
 ) -> Server:
     if not model.is_file():
         raise StackFout(f"geen model in {model}: train het eerst met `make train`")
-    cmd = [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model)]
+    # bot.rasa_server is `rasa run` without per-message costs that buy nothing.
+    cmd = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model)]
     cmd += ["--port", str(poort), "--endpoints", str(endpoints)]
     cmd += ["--credentials", str(credentials), "--interface", "127.0.0.1"]
     if auth_token:
@@ -216,16 +217,20 @@ def stop_alle(servers: list[Server]) -> None:
             signal.signal(s, handler)
 
 
-def schrijf_endpoints(pad: Path, actie_poort: int, tracker_db: Path) -> Path:
-    """An endpoints file like endpoints.yml, for another action port and tracker database."""
-    pad.write_text(
-        "action_endpoint:\n"
-        f'  url: "http://127.0.0.1:{actie_poort}/webhook"\n'
-        "tracker_store:\n"
-        "  type: SQL\n"
-        '  dialect: "sqlite"\n'
-        f'  db: "{tracker_db}"\n'
-    )
+def schrijf_endpoints(
+    pad: Path, actie_poort: int, tracker_db: Path, *, redis_poort: int | None = None
+) -> Path:
+    """An endpoints file like endpoints.yml, for another action port and tracker database.
+
+    With `redis_poort` the conversations and their locks live in Redis on
+    127.0.0.1 instead: the serving set-up of docs/serving.md.
+    """
+    if redis_poort is None:
+        opslag = f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    else:
+        redis = f"  type: redis\n  url: 127.0.0.1\n  port: {redis_poort}\n"
+        opslag = f"tracker_store:\n{redis}lock_store:\n{redis}"
+    pad.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actie_poort}/webhook"\n{opslag}')
     return pad
 
 

@@ -35,7 +35,7 @@ from tools import bench_train
 from tools.bench_doelen import KEYWORD, PROJECT, STANDAARD, doelen
 from tools.bench_meten import GEHEUGEN_INTERVAL, machine
 from tools.bench_rapport import schrijf_json, schrijf_markdown
-from tools.bench_server import Verkeer, meet_modellen
+from tools.bench_server import REDIS_OPTIES, Verkeer, meet_modellen
 from tools.bench_verkeer import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN, verkopen
 from tools.domein import ROOT, fase_per_intent, nlu_voorbeelden
 from tools.keyword_baseline import KeywordBaseline
@@ -277,6 +277,7 @@ def meetopzet() -> dict[str, Any]:
         "ACTION_SERVER_SANIC_WORKERS": os.environ.get(
             "ACTION_SERVER_SANIC_WORKERS", "1 (rasa-sdk's standaard)"
         ),
+        "opslag": shlex.join(["redis-server", *REDIS_OPTIES]),
     }
 
 

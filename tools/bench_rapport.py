@@ -187,10 +187,12 @@ def methode(resultaat: dict[str, Any]) -> list[str]:
         "symlinks naar `domain.yml` en `data/`, eigen lege `.rasa/cache`, lege `--out`), "
         f"wandkloktijd inclusief het opstarten van Python. Project: {inst['train_runs']} run(s), "
         f"standaard: {training_std} run(s), omdat die zo lang duurt.",
-        f"- **Servers**: per pipeline een eigen actieserver en Rasa-server (`rasa run`; "
-        f"SANIC_WORKERS {opzet['SANIC_WORKERS']}, ACTION_SERVER_SANIC_WORKERS "
-        f"{opzet['ACTION_SERVER_SANIC_WORKERS']}) op vrije poorten op 127.0.0.1, met een "
-        "tijdelijke endpoints.yml en SQLite-trackerdatabase. Beide pipelines draaien tegelijk en "
+        f"- **Servers**: per pipeline een eigen actieserver, Rasa-server (`python -m "
+        "bot.rasa_server run`: `rasa run` zonder de kosten per bericht uit "
+        f"[serving.md](serving.md); SANIC_WORKERS {opzet['SANIC_WORKERS']}, "
+        f"ACTION_SERVER_SANIC_WORKERS {opzet['ACTION_SERVER_SANIC_WORKERS']}) en Redis voor de "
+        f"gesprekken en locks ({opzet.get('opslag', 'SQLite')}), op vrije poorten op 127.0.0.1 "
+        "met een tijdelijke endpoints.yml. Beide pipelines draaien tegelijk en "
         "worden om beurten gemeten, run voor run, zodat wisselende drukte van anderen op deze "
         f"machine beide gelijk treft. Eerst opwarmen ({opzet['opwarm_parses']} parses en een "
         "verkoop), dan meten.",

@@ -1,14 +1,18 @@
 """Run one trained model behind the real servers and measure it, for `make bench`.
 
-The action server and the Rasa server start on free ports on 127.0.0.1 with a
-temporary endpoints file and SQLite tracker database (bot.stack), so a coach
-that already runs on 5005/5055 is left alone. Both are stopped afterwards.
+The action server, the Rasa server and a Redis for its conversations start on
+free ports on 127.0.0.1 with a temporary endpoints file (bot.stack), so a coach
+that already runs on 5005/5055 is left alone. All are stopped afterwards. This is
+the serving set-up of docs/serving.md; `make run` keeps SQLite and needs no Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
+import socket
 import sys
+import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -26,6 +30,8 @@ from tools.domein import ROOT
 CREDENTIALS = ROOT / "credentials.yml"
 KANAAL = "channels.coach_rest.CoachRestInput"
 ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
+# Durable as in production: every write in an append-only file, fsync'ed each second.
+REDIS_OPTIES = ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec"]
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,41 @@ def stilte_tekst() -> str:
     return (kanalen.get(KANAAL) or {}).get("stilte_tekst") or STANDAARD_STILTE_TEKST
 
 
-def _poorten() -> tuple[int, int]:
-    actie = stackmodule.vrije_poort()
-    rasa = stackmodule.vrije_poort()
-    while rasa == actie:
-        rasa = stackmodule.vrije_poort()
-    return actie, rasa
+def _poorten(aantal: int) -> list[int]:
+    poorten: list[int] = []
+    while len(poorten) < aantal:
+        if (poort := stackmodule.vrije_poort()) not in poorten:
+            poorten.append(poort)
+    return poorten
+
+
+def _wacht_op_redis(server: stackmodule.Server, poort: int, timeout: float = 30.0) -> None:
+    einde = time.monotonic() + timeout
+    while time.monotonic() < einde and server.leeft():
+        try:
+            with socket.create_connection(("127.0.0.1", poort), timeout=1.0) as verbinding:
+                verbinding.sendall(b"PING\r\n")
+                if verbinding.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise stackmodule.StackFout(f"Redis start niet (log: {server.log})")
+
+
+def _start_redis(stapel: ExitStack, poort: int, logmap: Path) -> None:
+    """A fresh, empty Redis for one stack's conversations."""
+    if shutil.which("redis-server") is None:
+        raise stackmodule.StackFout(
+            "redis-server ontbreekt: `make bench` installeert het (apt-get install redis-server)"
+        )
+    data = logmap / "redis"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir()
+    cmd = ["redis-server", "--port", str(poort), "--bind", "127.0.0.1", "--dir", str(data)]
+    server = stackmodule.start_server("Redis", cmd + REDIS_OPTIES, poort, "", logmap / "redis.log")
+    stapel.callback(stackmodule.stop_server, server)
+    _wacht_op_redis(server, poort)
 
 
 def _melding(tekst: str) -> None:
@@ -130,11 +165,13 @@ async def _meet(urls: dict[str, str], v: Verkeer, stilte: str) -> dict[str, dict
 
 
 def _start(stapel: ExitStack, naam: str, model: Path, werkmap: Path) -> stackmodule.Stack:
-    actie, rasa = _poorten()
+    actie, rasa, redis = _poorten(3)
     logmap = werkmap / naam
     logmap.mkdir(parents=True, exist_ok=True)
-    (logmap / "t.db").unlink(missing_ok=True)  # fresh conversations
-    endpoints = stackmodule.schrijf_endpoints(logmap / "endpoints.yml", actie, logmap / "t.db")
+    _start_redis(stapel, redis, logmap)
+    endpoints = stackmodule.schrijf_endpoints(
+        logmap / "endpoints.yml", actie, logmap / "t.db", redis_poort=redis
+    )
     return stapel.enter_context(
         stackmodule.coach_stack(
             rasa_poort=rasa,
