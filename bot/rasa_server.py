@@ -1,97 +1,119 @@
-"""`rasa run` (or any rasa command) without four costs per message that buy nothing.
+"""`rasa run` as the coach serves it: Rasa 3.6.21 with bot.rasa_patches.
 
     python -m bot.rasa_server run --enable-api --model models/coach.tar.gz
+    SANIC_WORKERS=2 python -m bot.rasa_server run ...   two workers (Redis lock store needed)
 
-Found with py-spy on the Rasa server under 50 concurrent sellers (docs/serving.md):
+Two things differ from `rasa run` besides the patches:
 
-- `jsonschema.validate()` on every answer of the action server first checks
-  Rasa's own, constant response schema against the draft 2020-12 metaschema:
-  ~33 ms of CPU, more than half of all work per message. Here the validator is
-  built once. A valid answer gets the same verdict; an invalid one still goes
-  through Rasa's own check, so the error and its message stay Rasa's.
-- `Event.resolve_by_type` walks all subclasses of `Event` for every stored event,
-  each time a conversation is loaded or saved. Here it is a dict; an unknown name
-  still goes to Rasa's lookup (and its error).
-- The intent classifier multiplies the sparse features by `coef_.T`, which scipy
-  copies (45 x 12k weights) to C order on every message. Stored in Fortran order,
-  `coef_.T` already is; the numbers are the same.
-- Each full garbage collection walks the ~540k long-lived objects of Rasa and the
-  model and stalls every open conversation for ~0.3 s. Once the model is loaded
-  they are frozen out of the collector's reach (`gc.freeze()`).
+- TensorFlow imports jax (if installed) only for TF Lite conversion, which Rasa
+  never does; blocking that import saves ~65 MiB per process.
+- Workers. Sanic forks them from a main process that has imported all of Rasa
+  and TensorFlow (~500 MiB) and then only waits; the workers share one socket and
+  connections pile up on whichever worker accepts first. Here this process stays
+  small and starts SANIC_WORKERS separate Rasa processes on the same port with
+  SO_REUSEPORT, so the kernel spreads connections evenly. As in Rasa, more than one
+  worker needs a lock store and a tracker store outside memory (Redis, SQL), or
+  conversations would be split over the workers; otherwise one process runs.
+  A worker that dies stops the others, so a supervisor sees the server fail.
 """
 
 from __future__ import annotations
 
-import gc
-from functools import cache
-from typing import Any
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
-import numpy as np
-import rasa.core.run
-from jsonschema import validators
-from jsonschema.protocols import Validator
-from rasa.core.actions.action import RemoteAction
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.core.events import Event
-from rasa.shared.utils.common import all_subclasses
+import yaml
 
-_rasa_controle = RemoteAction._validate_action_result
-_rasa_event_klasse = Event.resolve_by_type
+from bot.proces import sterf_met_ouder
+
+WORKER_VLAG = "VERKOOPCOACH_RASA_WORKER"  # set in the worker processes this module starts
+IN_GEHEUGEN = (None, "in_memory")
 
 
-@cache
-def _antwoord_validator() -> Validator:
-    schema = RemoteAction.action_response_format_spec()
-    cls = validators.validator_for(schema)
-    cls.check_schema(schema)  # once, instead of on every answer
-    return cls(schema)
+def aantal_workers() -> int:
+    try:
+        return max(1, int(os.environ.get("SANIC_WORKERS", "1")))
+    except ValueError:
+        return 1
 
 
-def _controleer_antwoord(self: RemoteAction, result: dict[str, Any]) -> bool:
-    if _antwoord_validator().is_valid(result):
-        return True
-    return _rasa_controle(self, result)  # raises Rasa's ValidationError with its hint
+def _endpoints(argv: list[str]) -> Path:
+    for i, arg in enumerate(argv):
+        if arg == "--endpoints" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--endpoints="):
+            return Path(arg.split("=", 1)[1])
+    return Path("endpoints.yml")  # Rasa's default
 
 
-@cache
-def _event_klassen() -> dict[str, type[Event]]:
-    # Built on first use, when Rasa has imported every event class; the first
-    # class per name wins, as in Rasa's lookup.
-    klassen: dict[str, type[Event]] = {}
-    for klasse in all_subclasses(Event):
-        klassen.setdefault(klasse.type_name, klasse)
-    return klassen
+def niet_gedeeld(endpoints: Path) -> list[str]:
+    """The stores in `endpoints` that live in one process's memory (so cannot be shared)."""
+    try:
+        inhoud = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        inhoud = {}  # Rasa reports an unreadable file itself, in the worker
+
+    def soort(blok: str) -> str | None:
+        waarde = inhoud.get(blok) if isinstance(inhoud, dict) else None
+        return waarde.get("type") if isinstance(waarde, dict) else None
+
+    return [blok for blok in ("lock_store", "tracker_store") if soort(blok) in IN_GEHEUGEN]
 
 
-def _event_klasse(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
-    return _event_klassen().get(type_name) or _rasa_event_klasse(type_name, default)
+def kies_workers(argv: list[str]) -> tuple[int, str | None]:
+    """How many worker processes to start, and why fewer than asked (in Dutch), if so."""
+    aantal = aantal_workers()
+    if aantal > 1 and (missen := niet_gedeeld(_endpoints(argv))):
+        return 1, (
+            f"SANIC_WORKERS={aantal} vraagt om een lockstore en trackerstore buiten het geheugen "
+            f"(Redis, SQL), maar {' en '.join(missen)} ontbreekt of zit in het geheugen: "
+            "de Rasa-server draait met één worker."
+        )
+    return aantal, None
 
 
-_rasa_laad_lr = LogisticRegressionClassifier.load.__func__  # type: ignore[attr-defined]
+def bedien_workers(aantal: int, cmd: list[str]) -> int:
+    """Start `aantal` times `cmd`, pass on SIGINT/SIGTERM, stop all when one ends."""
+    env = {**os.environ, "SANIC_WORKERS": "1", WORKER_VLAG: "1"}
+    workers = [subprocess.Popen(cmd, env=env, preexec_fn=sterf_met_ouder) for _ in range(aantal)]
 
+    gestopt: list[int] = []
 
-def _laad_lr(cls: type, *args: Any, **kwargs: Any) -> LogisticRegressionClassifier:
-    classifier = _rasa_laad_lr(cls, *args, **kwargs)
-    if hasattr(classifier.clf, "coef_"):  # not when trained on no data
-        classifier.clf.coef_ = np.asfortranarray(classifier.clf.coef_)
-    return classifier
+    def doorgeven(signum: int, _frame: object) -> None:
+        gestopt.append(signum)
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signum)
 
-
-_rasa_laad_agent = rasa.core.run.load_agent_on_start
-
-
-async def _laad_agent_en_bevries(*args: Any, **kwargs: Any) -> Any:
-    agent = await _rasa_laad_agent(*args, **kwargs)
-    gc.collect()
-    gc.freeze()  # what exists now lives as long as the server
-    return agent
+    signal.signal(signal.SIGTERM, doorgeven)
+    signal.signal(signal.SIGINT, doorgeven)
+    pid, status = os.wait()  # the first worker to end
+    for worker in workers:
+        if worker.pid != pid and worker.poll() is None:
+            worker.terminate()
+    for worker in workers:
+        if worker.pid != pid:
+            worker.wait()
+    code = os.waitstatus_to_exitcode(status)
+    return code if gestopt else code or 1  # a worker ending by itself is a failure
 
 
 def main() -> None:
-    RemoteAction._validate_action_result = _controleer_antwoord  # type: ignore[method-assign]
-    Event.resolve_by_type = staticmethod(_event_klasse)  # type: ignore[method-assign,assignment]
-    LogisticRegressionClassifier.load = classmethod(_laad_lr)  # type: ignore[method-assign,assignment]
-    rasa.core.run.load_agent_on_start = _laad_agent_en_bevries
+    argv = sys.argv[1:]
+    if WORKER_VLAG not in os.environ:
+        aantal, waarschuwing = kies_workers(argv)
+        if waarschuwing:
+            print(waarschuwing, file=sys.stderr, flush=True)
+            os.environ["SANIC_WORKERS"] = "1"  # or Rasa forks anyway with a Redis lock store
+        if aantal > 1:
+            sys.exit(bedien_workers(aantal, [sys.executable, "-m", "bot.rasa_server", *argv]))
+    sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` now raises ImportError
+    from bot import rasa_patches
+
+    rasa_patches.installeer(gedeelde_poort=WORKER_VLAG in os.environ)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

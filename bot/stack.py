@@ -27,6 +27,8 @@ from pathlib import Path
 
 import httpx
 
+from bot import rasa_server
+from bot.proces import sterf_met_ouder
 from bot.settings import BOTFATHER_UITLEG, ROOT, ConfigError, load_settings
 
 MODEL = ROOT / "models" / "coach.tar.gz"
@@ -62,15 +64,40 @@ class Server:
     proces: subprocess.Popen[bytes]
     gezondheid_url: str
     log: Path
+    poort: int = 0
+    workers: int = 1  # processes that each listen on `poort` (bot.rasa_server)
 
     def leeft(self) -> bool:
         return self.proces.poll() is None
+
+    def klaar(self, client: httpx.Client) -> bool:
+        try:
+            if client.get(self.gezondheid_url).status_code != 200:
+                return False
+        except httpx.HTTPError:
+            return False
+        # The first worker answers the health URL; the others may still load the model.
+        return self.workers == 1 or luisteraars(self.poort) >= self.workers
 
 
 def vrije_poort() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def luisteraars(poort: int) -> int:
+    """Sockets listening on TCP `poort` (IPv4), from /proc/net/tcp; 0 where that is missing."""
+    try:
+        regels = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return 0
+    # Fields: sl local_address rem_address st ...; st 0A is LISTEN.
+    return sum(
+        1
+        for velden in (regel.split() for regel in regels)
+        if velden[3] == "0A" and int(velden[1].rsplit(":", 1)[1], 16) == poort
+    )
 
 
 def poort_vrij(poort: int) -> bool:
@@ -84,23 +111,20 @@ def poort_vrij(poort: int) -> bool:
     return True
 
 
-def _sterf_met_ouder() -> None:
-    """Linux: the server gets SIGTERM if we are killed (-9) and cannot clean up."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
 def _omgeving() -> dict[str, str]:
     env = {**STILLE_OMGEVING, **os.environ}
     env.pop("TELEGRAM_BOT_TOKEN", None)  # the servers have no business with it
     return env
 
 
-def start_server(naam: str, cmd: list[str], poort: int, gezondheid_url: str, log: Path) -> Server:
+def start_server(
+    naam: str,
+    cmd: list[str],
+    poort: int,
+    gezondheid_url: str,
+    log: Path,
+    omgeving: dict[str, str] | None = None,
+) -> Server:
     if not poort_vrij(poort):
         raise StackFout(
             f"poort {poort} voor de {naam} is al in gebruik: draait de coach al? Stop die eerst."
@@ -110,14 +134,14 @@ def start_server(naam: str, cmd: list[str], poort: int, gezondheid_url: str, log
         proces = subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=_omgeving(),
+            env={**_omgeving(), **(omgeving or {})},
             stdin=subprocess.DEVNULL,
             stdout=uitvoer,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # own process group: Ctrl-C reaches us, not them
-            preexec_fn=_sterf_met_ouder if sys.platform == "linux" else None,
+            preexec_fn=sterf_met_ouder if sys.platform == "linux" else None,
         )
-    return Server(naam, proces, gezondheid_url, log)
+    return Server(naam, proces, gezondheid_url, log, poort)
 
 
 def start_actieserver(poort: int = ACTIE_POORT, log: Path = LOGMAP / "actions.log") -> Server:
@@ -134,7 +158,9 @@ def start_rasa(
     endpoints: Path = ENDPOINTS,
     credentials: Path = CREDENTIALS,
     auth_token: str | None = None,
+    workers: int | None = None,
 ) -> Server:
+    """`workers` sets SANIC_WORKERS; by default it comes from the environment (1 if unset)."""
     if not model.is_file():
         raise StackFout(f"geen model in {model}: train het eerst met `make train`")
     # bot.rasa_server is `rasa run` without per-message costs that buy nothing.
@@ -144,7 +170,11 @@ def start_rasa(
     if auth_token:
         cmd += ["--auth-token", auth_token]
     url = f"http://127.0.0.1:{poort}/status" + (f"?token={auth_token}" if auth_token else "")
-    return start_server("Rasa-server", cmd, poort, url, log)
+    omgeving = {"SANIC_WORKERS": str(workers)} if workers else {}
+    server = start_server("Rasa-server", cmd, poort, url, log, omgeving)
+    gedeeld = not rasa_server.niet_gedeeld(endpoints)
+    server.workers = (workers or rasa_server.aantal_workers()) if gedeeld else 1
+    return server
 
 
 def _laatste_regel(log: Path) -> str:
@@ -170,11 +200,8 @@ def wacht_op_gezond(servers: list[Server], timeout: float = OPSTART_TIMEOUT) -> 
                         f"de {server.naam} is gestopt tijdens het opstarten "
                         f"(exitcode {server.proces.returncode}): {regel} (log: {server.log})"
                     )
-                try:
-                    if client.get(server.gezondheid_url).status_code == 200:
-                        wachtend.remove(server)
-                except httpx.HTTPError:
-                    pass
+                if server.klaar(client):
+                    wachtend.remove(server)
             if wachtend and time.monotonic() > einde:
                 namen = " en ".join(s.naam for s in wachtend)
                 raise StackFout(
@@ -278,6 +305,7 @@ def coach_stack(
     auth_token: str | None = None,
     timeout: float = OPSTART_TIMEOUT,
     melding: Callable[[str], None] = _melding,
+    rasa_workers: int | None = None,
 ) -> Iterator[Stack]:
     """Start both servers, wait until healthy, and always stop them afterwards."""
     stack = Stack(rasa_poort, actie_poort, auth_token, logmap)
@@ -291,6 +319,7 @@ def coach_stack(
                 model=model,
                 endpoints=endpoints,
                 auth_token=auth_token,
+                workers=rasa_workers,
             )
         )
         wacht_op_gezond(stack.servers, timeout)

@@ -46,6 +46,7 @@ FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 WERKMAP = ROOT / "reports" / "bench"
 PROJECT_CONFIG = ROOT / "config.yml"
 GETRAIND_MODEL = ROOT / "models" / "coach.tar.gz"
+WORKERS = 2  # one Rasa process per core of the 2-core machine (docs/serving.md)
 
 Rij = tuple[str, str, Path]
 
@@ -61,6 +62,7 @@ class Instellingen:
     project_model: Path | None
     standaard_model: Path | None
     quick: bool
+    workers: int
 
 
 def _positief(tekst: str) -> int:
@@ -120,6 +122,13 @@ def parser() -> argparse.ArgumentParser:
         help="bestaand model van de standaardpipeline meten; slaat die training over",
     )
     p.add_argument(
+        "--workers",
+        type=_positief,
+        default=WORKERS,
+        help="Rasa-workers per server (SANIC_WORKERS, bot.rasa_server; standaard %(default)s: "
+        "één per core)",
+    )
+    p.add_argument(
         "--json", type=Path, default=ROOT / "reports" / "bench.json", help="standaard %(default)s"
     )
     p.add_argument("--markdown", type=Path, help="standaard docs/benchmarks.md")
@@ -145,6 +154,7 @@ def instellingen(args: argparse.Namespace) -> Instellingen:
         project_model=args.project_model,
         standaard_model=standaard_model,
         quick=args.quick,
+        workers=max(1, args.workers),
     )
 
 
@@ -260,20 +270,20 @@ def meet_pipelines(
     )
     modellen = {naam: Path(pipelines[naam]["model"]) for naam in (PROJECT, STANDAARD)}
     _melding("servers starten: " + ", ".join(f"{n} met {m}" for n, m in modellen.items()))
-    gemeten = meet_modellen(modellen, WERKMAP, v)
+    gemeten = meet_modellen(modellen, WERKMAP, v, inst.workers)
     for naam in modellen:
         pipelines[naam]["nlu"] = nlu_uitslag(rijen, gemeten[naam].pop("voorspellingen"))
         pipelines[naam].update(gemeten[naam])
 
 
-def meetopzet() -> dict[str, Any]:
+def meetopzet(inst: Instellingen) -> dict[str, Any]:
     """The fixed parts of the set-up, recorded with the figures."""
     return {
         "verkoop_fasen": list(VERKOOP_FASEN),
         "timeout_s": TIMEOUT,
         "opwarm_parses": OPWARM_PARSES,
         "geheugen_interval_s": GEHEUGEN_INTERVAL,
-        "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", "1 (Rasa's standaard)"),
+        "SANIC_WORKERS": str(inst.workers),
         "ACTION_SERVER_SANIC_WORKERS": os.environ.get(
             "ACTION_SERVER_SANIC_WORKERS", "1 (rasa-sdk's standaard)"
         ),
@@ -309,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         "git": git_versie(),
         "machine": machine(),
         "instellingen": {k: str(w) if isinstance(w, Path) else w for k, w in asdict(inst).items()},
-        "meetopzet": meetopzet(),
+        "meetopzet": meetopzet(inst),
         "rasa_init_config": str(bench_train.rasa_init_config()),
         "rasa_standaard_componenten": bench_train.componenten(
             bench_train.rasa_standaard_pipeline()

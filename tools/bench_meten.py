@@ -45,6 +45,17 @@ def _status_kb(pid: int, veld: str) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: each resident page divided by the processes sharing it."""
+    try:
+        for regel in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            if regel.startswith("Pss:"):
+                return int(regel.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _ouders() -> dict[int, int]:
     """pid -> parent pid for every process we can see."""
     ouders: dict[int, int] = {}
@@ -74,25 +85,32 @@ def boom(pid: int) -> list[int]:
 
 
 class PiekGeheugen:
-    """Samples VmHWM (peak RSS) of process trees in a background thread.
+    """Samples the memory of process trees in a background thread.
 
     Keeps the highest VmHWM seen per pid, so a child that exits before the end
     still counts. `piek_mb(naam)` is the sum over the tree: an upper bound of the
-    tree's peak resident memory (equal to it when the server does not fork).
+    tree's peak resident memory (equal to it when the server does not fork; with
+    forked workers the pages they share with their parent count in each).
+    `pss_piek_mb(naam)` is the highest sum of PSS seen in one sample: every page
+    counted once, shared pages divided over the processes that share them.
     """
 
     def __init__(self, wortels: dict[str, int], interval: float = GEHEUGEN_INTERVAL) -> None:
         self.wortels = wortels
         self.interval = interval
         self.per_pid: dict[str, dict[int, int]] = {naam: {} for naam in wortels}
+        self.pss_piek: dict[str, int] = dict.fromkeys(wortels, 0)
         self._stop = threading.Event()
         self._draad = threading.Thread(target=self._lus, daemon=True)
 
     def meet(self) -> None:
         for naam, wortel in self.wortels.items():
             gezien = self.per_pid[naam]
+            pss = 0
             for pid in boom(wortel):
                 gezien[pid] = max(gezien.get(pid, 0), _status_kb(pid, "VmHWM"))
+                pss += _pss_kb(pid)
+            self.pss_piek[naam] = max(self.pss_piek[naam], pss)
 
     def _lus(self) -> None:
         while not self._stop.wait(self.interval):
@@ -110,6 +128,9 @@ class PiekGeheugen:
 
     def piek_mb(self, naam: str) -> float:
         return sum(self.per_pid[naam].values()) / 1024
+
+    def pss_piek_mb(self, naam: str) -> float:
+        return self.pss_piek[naam] / 1024
 
     def processen(self, naam: str) -> int:
         return sum(1 for kb in self.per_pid[naam].values() if kb)

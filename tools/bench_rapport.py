@@ -99,8 +99,9 @@ def resultaten_tabel(resultaat: dict[str, Any]) -> list[str]:
             (f"{wie}: verloren (alle runs)", (*b, "verloren"), _geheel, False),
         ]
     rijen += [
-        ("piek-RSS Rasa-server", ("geheugen_mb", "rasa"), _mib, True),
+        ("piek-RSS Rasa-server (som per proces)", ("geheugen_mb", "rasa"), _mib, True),
         ("piek-RSS actieserver", ("geheugen_mb", "actieserver"), _mib, True),
+        ("piek-PSS Rasa-server (gedeeld één keer)", ("pss_mb", "rasa"), _mib, True),
     ]
     return [
         "| meting | project (`config.yml`) | Rasa-standaard (`rasa init`) | keyword-baseline "
@@ -189,7 +190,8 @@ def methode(resultaat: dict[str, Any]) -> list[str]:
         f"standaard: {training_std} run(s), omdat die zo lang duurt.",
         f"- **Servers**: per pipeline een eigen actieserver, Rasa-server (`python -m "
         "bot.rasa_server run`: `rasa run` zonder de kosten per bericht uit "
-        f"[serving.md](serving.md); SANIC_WORKERS {opzet['SANIC_WORKERS']}, "
+        f"[serving.md](serving.md); SANIC_WORKERS {opzet['SANIC_WORKERS']}: zoveel "
+        "Rasa-processen op één poort, "
         f"ACTION_SERVER_SANIC_WORKERS {opzet['ACTION_SERVER_SANIC_WORKERS']}) en Redis voor de "
         f"gesprekken en locks ({opzet.get('opslag', 'SQLite')}), op vrije poorten op 127.0.0.1 "
         "met een tijdelijke endpoints.yml. Beide pipelines draaien tegelijk en "
@@ -210,8 +212,11 @@ def methode(resultaat: dict[str, Any]) -> list[str]:
         f"doorvoer-doelstelling gebruikt {DOORVOER_NIVEAU} verkopers.",
         "- **Geheugen**: VmHWM uit `/proc/<pid>/status` van het serverproces en al zijn "
         f"kinderen, elke {opzet['geheugen_interval_s']} s bemonsterd; per server de som over de "
-        "procesboom (een bovengrens; gelijk aan de piek als er niet geforkt wordt). Grens "
-        f"1.3 GB = {RSS_GRENS_MB:.0f} MiB.",
+        "procesboom van de piek per proces. Dat is een bovengrens: pagina's die processen delen "
+        "(bibliotheken, geforkt geheugen) tellen in elk proces mee. De doelstelling gebruikt "
+        f"deze strengste lezing; grens 1.3 GB = {RSS_GRENS_MB:.0f} MiB. Ter vergelijking de "
+        "piek-PSS: de hoogste som in één meting van `Pss` uit `/proc/<pid>/smaps_rollup`, "
+        "waarin elke pagina één keer telt.",
         "- Gedeelde machine: de load hierboven laat zien hoeveel anderen tegelijk deden.",
     ]
 

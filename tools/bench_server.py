@@ -31,6 +31,9 @@ CREDENTIALS = ROOT / "credentials.yml"
 KANAAL = "channels.coach_rest.CoachRestInput"
 ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
 # Durable as in production: every write in an append-only file, fsync'ed each second.
+# All Rasa processes of both pipelines load their model at once on 2 cores; DIET
+# and TED take longer than the 180 s of bot.stack then.
+OPSTART_TIMEOUT = 600.0
 REDIS_OPTIES = ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec"]
 
 
@@ -164,7 +167,9 @@ async def _meet(urls: dict[str, str], v: Verkeer, stilte: str) -> dict[str, dict
     return {naam: {**latentie[naam], "belasting": belasting[naam]} for naam in urls}
 
 
-def _start(stapel: ExitStack, naam: str, model: Path, werkmap: Path) -> stackmodule.Stack:
+def _start(
+    stapel: ExitStack, naam: str, model: Path, werkmap: Path, workers: int
+) -> stackmodule.Stack:
     actie, rasa, redis = _poorten(3)
     logmap = werkmap / naam
     logmap.mkdir(parents=True, exist_ok=True)
@@ -180,18 +185,24 @@ def _start(stapel: ExitStack, naam: str, model: Path, werkmap: Path) -> stackmod
             model=model,
             logmap=logmap,
             melding=lambda tekst: _melding(f"{naam}: {tekst}"),
+            rasa_workers=workers,
+            timeout=OPSTART_TIMEOUT,
         )
     )
 
 
-def meet_modellen(modellen: dict[str, Path], werkmap: Path, v: Verkeer) -> dict[str, Any]:
+def meet_modellen(
+    modellen: dict[str, Path], werkmap: Path, v: Verkeer, workers: int = 1
+) -> dict[str, Any]:
     """Serve every model at once (own servers each), measure them in turns, read peak RSS.
 
     Taking turns run by run spreads the load of others on this shared machine
     evenly over the pipelines.
     """
     with ExitStack() as stapel:
-        stacks = {naam: _start(stapel, naam, model, werkmap) for naam, model in modellen.items()}
+        stacks = {
+            naam: _start(stapel, naam, model, werkmap, workers) for naam, model in modellen.items()
+        }
         wortels = {
             f"{naam}/{rol}": stack.server(server).proces.pid
             for naam, stack in stacks.items()
@@ -202,5 +213,6 @@ def meet_modellen(modellen: dict[str, Path], werkmap: Path, v: Verkeer) -> dict[
             resultaat = asyncio.run(_meet(urls, v, stilte_tekst()))
     for naam in modellen:
         resultaat[naam]["geheugen_mb"] = {r: geheugen.piek_mb(f"{naam}/{r}") for r in ROLLEN}
+        resultaat[naam]["pss_mb"] = {r: geheugen.pss_piek_mb(f"{naam}/{r}") for r in ROLLEN}
         resultaat[naam]["processen"] = {r: geheugen.processen(f"{naam}/{r}") for r in ROLLEN}
     return resultaat

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.stack import _sterf_met_ouder
+from bot.proces import sterf_met_ouder
 from tools.domein import ROOT
 
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -106,7 +106,7 @@ def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> TrainRun:
                 stderr=subprocess.STDOUT,
                 timeout=TRAIN_TIMEOUT,
                 check=False,
-                preexec_fn=_sterf_met_ouder,  # no orphaned training when the bench is killed
+                preexec_fn=sterf_met_ouder,  # no orphaned training when the bench is killed
             )
         seconden, cpu = time.monotonic() - begin, _cpu_kinderen() - cpu_voor
         model = map_ / "models" / f"{naam}.tar.gz"

@@ -1,0 +1,175 @@
+"""bot.rasa_server: the worker processes, and what the Rasa server process loads.
+
+The supervisor is tested with small stand-in workers that, like Rasa's under
+bot.rasa_patches, listen with SO_REUSEPORT; `make bench` runs it with real Rasa
+workers and a Redis lock store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot import rasa_server
+from bot import stack as stackmodule
+from bot.settings import ROOT
+
+# Answers every GET with its pid and the environment the supervisor gave it.
+STANDIN_WORKER = textwrap.dedent(
+    """
+    import json, os, signal, socket, sys
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({
+                "pid": os.getpid(),
+                "workers": os.environ.get("SANIC_WORKERS"),
+                "vlag": os.environ.get("VERKOOPCOACH_RASA_WORKER"),
+            }).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(HTTPServer):
+        def server_bind(self):
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            super().server_bind()
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+    """
+)
+
+
+def _endpoints(tmp_path: Path, tekst: str) -> list[str]:
+    pad = tmp_path / "endpoints.yml"
+    pad.write_text(textwrap.dedent(tekst), encoding="utf-8")
+    return ["run", "--endpoints", str(pad)]
+
+
+@pytest.mark.parametrize(
+    ("endpoints", "missen"),
+    [
+        ("lock_store: {type: redis}\ntracker_store: {type: redis}\n", []),
+        ("lock_store: {type: redis}\ntracker_store: {type: SQL, dialect: sqlite}\n", []),
+        ("tracker_store: {type: SQL, dialect: sqlite}\n", ["lock_store"]),
+        ("lock_store: {type: redis}\ntracker_store: {type: in_memory}\n", ["tracker_store"]),
+        ("action_endpoint: {url: 'http://x'}\n", ["lock_store", "tracker_store"]),
+        ("lock_store: [niet, goed\n", ["lock_store", "tracker_store"]),
+    ],
+)
+def test_workers_alleen_met_gedeelde_opslag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, endpoints: str, missen: list[str]
+) -> None:
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    aantal, waarschuwing = rasa_server.kies_workers(_endpoints(tmp_path, endpoints))
+    if missen:
+        assert aantal == 1
+        assert waarschuwing and all(m in waarschuwing for m in missen)
+        assert "één worker" in waarschuwing
+    else:
+        assert (aantal, waarschuwing) == (2, None)
+
+
+@pytest.mark.parametrize(("waarde", "aantal"), [(None, 1), ("1", 1), ("3", 3), ("0", 1), ("x", 1)])
+def test_aantal_workers_uit_de_omgeving(
+    monkeypatch: pytest.MonkeyPatch, waarde: str | None, aantal: int
+) -> None:
+    if waarde is None:
+        monkeypatch.delenv("SANIC_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("SANIC_WORKERS", waarde)
+    assert rasa_server.aantal_workers() == aantal
+
+
+def test_endpoints_uit_de_argumenten() -> None:
+    assert rasa_server._endpoints(["run", "--endpoints", "a.yml"]) == Path("a.yml")
+    assert rasa_server._endpoints(["run", "--endpoints=b.yml"]) == Path("b.yml")
+    assert rasa_server._endpoints(["run"]) == Path("endpoints.yml")
+
+
+def _start_supervisor(tmp_path: Path, poort: int) -> subprocess.Popen[bytes]:
+    script = tmp_path / "worker.py"
+    script.write_text(STANDIN_WORKER, encoding="utf-8")
+    code = (
+        "import sys; from bot.rasa_server import bedien_workers; "
+        f"sys.exit(bedien_workers(2, [sys.executable, {str(script)!r}, '{poort}']))"
+    )
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+
+
+def _wacht(voorwaarde: object, timeout: float = 15.0) -> None:
+    einde = time.monotonic() + timeout
+    while not voorwaarde():  # type: ignore[operator]
+        assert time.monotonic() < einde, "te lang gewacht"
+        time.sleep(0.1)
+
+
+def _antwoorden(poort: int, aantal: int) -> list[dict[str, str]]:
+    # A new connection per request: the kernel picks a worker per connection.
+    return [
+        json.loads(httpx.get(f"http://127.0.0.1:{poort}/", timeout=5).text) for _ in range(aantal)
+    ]
+
+
+def _leeft(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_twee_workers_op_een_poort_en_netjes_stoppen(tmp_path: Path) -> None:
+    poort = stackmodule.vrije_poort()
+    supervisor = _start_supervisor(tmp_path, poort)
+    try:
+        _wacht(lambda: stackmodule.luisteraars(poort) == 2)
+        antwoorden = _antwoorden(poort, 40)
+        pids = {a["pid"] for a in antwoorden}
+        assert len(pids) == 2, "de kernel verdeelt verbindingen over beide workers"
+        assert supervisor.pid not in pids
+        assert {(a["workers"], a["vlag"]) for a in antwoorden} == {("1", "1")}
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(15) == 0
+        _wacht(lambda: not any(_leeft(pid) for pid in pids))
+        assert stackmodule.luisteraars(poort) == 0
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+
+
+def test_een_dode_worker_stopt_de_server(tmp_path: Path) -> None:
+    poort = stackmodule.vrije_poort()
+    supervisor = _start_supervisor(tmp_path, poort)
+    try:
+        _wacht(lambda: stackmodule.luisteraars(poort) == 2)
+        pids = {a["pid"] for a in _antwoorden(poort, 40)}
+        os.kill(next(iter(pids)), signal.SIGKILL)
+        # A supervisor (bot.stack, systemd) must see the server fail, not run at half strength.
+        assert supervisor.wait(15) != 0
+        _wacht(lambda: not any(_leeft(pid) for pid in pids))
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+
+
+def test_rasa_server_laadt_geen_jax(coach_stack: stackmodule.Stack) -> None:
+    pid = coach_stack.server("Rasa-server").proces.pid
+    geladen = Path(f"/proc/{pid}/maps").read_text()
+    assert "tensorflow" in geladen  # the check itself works: Rasa loaded TensorFlow
+    assert "jaxlib" not in geladen
