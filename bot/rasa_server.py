@@ -63,10 +63,9 @@ def niet_gedeeld(endpoints: Path) -> list[str]:
     return [blok for blok in ("lock_store", "tracker_store") if soort(blok) in IN_GEHEUGEN]
 
 
-def kies_workers(argv: list[str]) -> tuple[int, str | None]:
-    """How many worker processes to start, and why fewer than asked (in Dutch), if so."""
-    aantal = aantal_workers()
-    if aantal > 1 and (missen := niet_gedeeld(_endpoints(argv))):
+def kies_workers(aantal: int, endpoints: Path) -> tuple[int, str | None]:
+    """How many of `aantal` asked workers to start, and why fewer (in Dutch), if so."""
+    if aantal > 1 and (missen := niet_gedeeld(endpoints)):
         return 1, (
             f"SANIC_WORKERS={aantal} vraagt om een lockstore en trackerstore buiten het geheugen "
             f"(Redis, SQL), maar {' en '.join(missen)} ontbreekt of zit in het geheugen: "
@@ -104,7 +103,7 @@ def bedien_workers(aantal: int, cmd: list[str]) -> int:
 def main() -> None:
     argv = sys.argv[1:]
     if WORKER_VLAG not in os.environ:
-        aantal, waarschuwing = kies_workers(argv)
+        aantal, waarschuwing = kies_workers(aantal_workers(), _endpoints(argv))
         if waarschuwing:
             print(waarschuwing, file=sys.stderr, flush=True)
             os.environ["SANIC_WORKERS"] = "1"  # or Rasa forks anyway with a Redis lock store

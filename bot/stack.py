@@ -172,8 +172,7 @@ def start_rasa(
     url = f"http://127.0.0.1:{poort}/status" + (f"?token={auth_token}" if auth_token else "")
     omgeving = {"SANIC_WORKERS": str(workers)} if workers else {}
     server = start_server("Rasa-server", cmd, poort, url, log, omgeving)
-    gedeeld = not rasa_server.niet_gedeeld(endpoints)
-    server.workers = (workers or rasa_server.aantal_workers()) if gedeeld else 1
+    server.workers, _ = rasa_server.kies_workers(workers or rasa_server.aantal_workers(), endpoints)
     return server
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_bot_stack import _leeft
 
 from bot import rasa_server
 from bot import stack as stackmodule
@@ -55,10 +56,10 @@ STANDIN_WORKER = textwrap.dedent(
 )
 
 
-def _endpoints(tmp_path: Path, tekst: str) -> list[str]:
+def _endpoints(tmp_path: Path, tekst: str) -> Path:
     pad = tmp_path / "endpoints.yml"
     pad.write_text(textwrap.dedent(tekst), encoding="utf-8")
-    return ["run", "--endpoints", str(pad)]
+    return pad
 
 
 @pytest.mark.parametrize(
@@ -73,16 +74,16 @@ def _endpoints(tmp_path: Path, tekst: str) -> list[str]:
     ],
 )
 def test_workers_alleen_met_gedeelde_opslag(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, endpoints: str, missen: list[str]
+    tmp_path: Path, endpoints: str, missen: list[str]
 ) -> None:
-    monkeypatch.setenv("SANIC_WORKERS", "2")
-    aantal, waarschuwing = rasa_server.kies_workers(_endpoints(tmp_path, endpoints))
+    aantal, waarschuwing = rasa_server.kies_workers(2, _endpoints(tmp_path, endpoints))
     if missen:
         assert aantal == 1
         assert waarschuwing and all(m in waarschuwing for m in missen)
         assert "één worker" in waarschuwing
     else:
         assert (aantal, waarschuwing) == (2, None)
+    assert rasa_server.kies_workers(1, _endpoints(tmp_path, endpoints)) == (1, None)
 
 
 @pytest.mark.parametrize(("waarde", "aantal"), [(None, 1), ("1", 1), ("3", 3), ("0", 1), ("x", 1)])
@@ -124,14 +125,6 @@ def _antwoorden(poort: int, aantal: int) -> list[dict[str, str]]:
     return [
         json.loads(httpx.get(f"http://127.0.0.1:{poort}/", timeout=5).text) for _ in range(aantal)
     ]
-
-
-def _leeft(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_twee_workers_op_een_poort_en_netjes_stoppen(tmp_path: Path) -> None:
