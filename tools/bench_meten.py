@@ -34,6 +34,17 @@ def mediaan_van_runs(runs: Sequence[dict[str, float]]) -> dict[str, float]:
     return {sleutel: statistics.median(r[sleutel] for r in runs) for sleutel in runs[0]}
 
 
+def cpu_tijden() -> list[int]:
+    """CPU time so far (/proc/stat): user nice system idle iowait irq softirq steal."""
+    return [int(x) for x in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+
+def steal(voor: list[int], na: list[int]) -> float:
+    """Share of the CPU time between two readings that the hypervisor gave to other machines."""
+    verschil = [b - a for a, b in zip(voor, na, strict=True)]
+    return verschil[7] / sum(verschil) if sum(verschil) else 0.0
+
+
 def _status_kb(pid: int, veld: str) -> int:
     """A `kB` field such as VmHWM from /proc/<pid>/status; 0 when the process is gone."""
     try:

@@ -97,6 +97,7 @@ def resultaten_tabel(resultaat: dict[str, Any]) -> list[str]:
             (f"{wie}: p95", (*b, "p95"), _ms, True),
             (f"{wie}: doorvoer", (*b, "doorvoer"), _per_seconde, True),
             (f"{wie}: verloren (alle runs)", (*b, "verloren"), _geheel, False),
+            (f"{wie}: CPU-steal tijdens de runs", (*b, "steal"), _procent, False),
         ]
     rijen += [
         ("piek-RSS Rasa-server (som per proces)", ("geheugen_mb", "rasa"), _mib, True),
@@ -217,7 +218,9 @@ def methode(resultaat: dict[str, Any]) -> list[str]:
         f"deze strengste lezing; grens 1.3 GB = {RSS_GRENS_MB:.0f} MiB. Ter vergelijking de "
         "piek-PSS: de hoogste som in één meting van `Pss` uit `/proc/<pid>/smaps_rollup`, "
         "waarin elke pagina één keer telt.",
-        "- Gedeelde machine: de load hierboven laat zien hoeveel anderen tegelijk deden.",
+        "- Gedeelde machine: de load hierboven telt alleen de processen van deze virtuele "
+        "machine. De CPU-steal (uit `/proc/stat`, per belastingsrun) is het deel van de CPU-tijd "
+        "dat de hypervisor aan andere machines gaf: hoe hoger, hoe trager dezelfde code.",
     ]
 
 

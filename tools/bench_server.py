@@ -24,7 +24,7 @@ import yaml
 
 from bot import stack as stackmodule
 from tools import bench_verkeer as verkeer
-from tools.bench_meten import PiekGeheugen, latentie_ms, mediaan_van_runs
+from tools.bench_meten import PiekGeheugen, cpu_tijden, latentie_ms, mediaan_van_runs, steal
 from tools.domein import ROOT
 
 CREDENTIALS = ROOT / "credentials.yml"
@@ -143,11 +143,11 @@ async def _belasting(urls: dict[str, str], v: Verkeer, stilte: str) -> dict[str,
         for run in range(v.runs):
             for naam, url in urls.items():
                 label = f"{naam}-n{n}-r{run}"
-                runs[naam].append(
-                    await verkeer.belasting(
-                        url, n, v.verkopen_per_verkoper, v.verkopen, label, stilte
-                    )
+                voor = cpu_tijden()
+                uitslag = await verkeer.belasting(
+                    url, n, v.verkopen_per_verkoper, v.verkopen, label, stilte
                 )
+                runs[naam].append({**uitslag, "steal": steal(voor, cpu_tijden())})
         for naam, lijst in runs.items():
             _melding(
                 f"{naam}, {n} verkopers: doorvoer {[round(r['doorvoer'], 1) for r in lijst]}/s"

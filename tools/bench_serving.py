@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
                 "doorvoer_per_s": round(belasting["doorvoer"], 1),
                 "doorvoer_per_run": [round(r["doorvoer"], 1) for r in belasting["runs"]],
                 "verloren": belasting["verloren"],
+                "steal_per_run": [round(r["steal"], 3) for r in belasting["runs"]],
                 "rondreis_1_verkoper_p95_ms": round(uitslag["rondreis_ms"]["p95"]),
                 "piek_rss_som_mib": round(uitslag["geheugen_mb"]["rasa"]),
                 "piek_pss_mib": round(uitslag["pss_mb"]["rasa"]),
