@@ -36,7 +36,7 @@ from tools.bench_doelen import KEYWORD, PROJECT, STANDAARD, doelen
 from tools.bench_meten import GEHEUGEN_INTERVAL, machine
 from tools.bench_rapport import schrijf_json, schrijf_markdown
 from tools.bench_server import REDIS_OPTIES, Verkeer, meet_modellen
-from tools.bench_verkeer import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN, verkopen
+from tools.bench_verkeer import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN
 from tools.domein import ROOT, fase_per_intent, nlu_voorbeelden
 from tools.keyword_baseline import KeywordBaseline
 from tools.nlu_eval import GEEN_FASE, HELD_OUT, Voorspelling, fase_scores, fase_van
@@ -305,10 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     WERKMAP.mkdir(parents=True, exist_ok=True)
     rijen = nlu_voorbeelden(HELD_OUT)
-    verkeer = Verkeer(
+    verkeer = Verkeer.uit(
+        rijen,
         runs=inst.runs,
-        teksten=[t for t, _, _ in rijen],
-        verkopen=verkopen(rijen, fase_per_intent()),
         rondreis_berichten=inst.rondreis_berichten,
         niveaus=inst.niveaus,
         verkopen_per_verkoper=inst.verkopen_per_verkoper,

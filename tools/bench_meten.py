@@ -45,10 +45,10 @@ def steal(voor: list[int], na: list[int]) -> float:
     return verschil[7] / sum(verschil) if sum(verschil) else 0.0
 
 
-def _status_kb(pid: int, veld: str) -> int:
-    """A `kB` field such as VmHWM from /proc/<pid>/status; 0 when the process is gone."""
+def _kb(pad: Path, veld: str) -> int:
+    """A `<veld>: <n> kB` line of a /proc file; 0 when the process is gone."""
     try:
-        for regel in (PROC / str(pid) / "status").read_text().splitlines():
+        for regel in pad.read_text().splitlines():
             if regel.startswith(f"{veld}:"):
                 return int(regel.split()[1])
     except (OSError, ValueError, IndexError):
@@ -56,15 +56,14 @@ def _status_kb(pid: int, veld: str) -> int:
     return 0
 
 
+def _status_kb(pid: int, veld: str) -> int:
+    """A field such as VmHWM (peak RSS) from /proc/<pid>/status."""
+    return _kb(PROC / str(pid) / "status", veld)
+
+
 def _pss_kb(pid: int) -> int:
     """Proportional set size: each resident page divided by the processes sharing it."""
-    try:
-        for regel in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
-            if regel.startswith("Pss:"):
-                return int(regel.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return _kb(PROC / str(pid) / "smaps_rollup", "Pss")
 
 
 def _ouders() -> dict[int, int]:

@@ -25,15 +25,15 @@ import yaml
 from bot import stack as stackmodule
 from tools import bench_verkeer as verkeer
 from tools.bench_meten import PiekGeheugen, cpu_tijden, latentie_ms, mediaan_van_runs, steal
-from tools.domein import ROOT
+from tools.domein import ROOT, fase_per_intent
 
 CREDENTIALS = ROOT / "credentials.yml"
 KANAAL = "channels.coach_rest.CoachRestInput"
 ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
-# Durable as in production: every write in an append-only file, fsync'ed each second.
 # All Rasa processes of both pipelines load their model at once on 2 cores; DIET
 # and TED take longer than the 180 s of bot.stack then.
 OPSTART_TIMEOUT = 600.0
+# Durable as in production: every write in an append-only file, fsync'ed each second.
 REDIS_OPTIES = ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec"]
 
 
@@ -47,6 +47,15 @@ class Verkeer:
     rondreis_berichten: int
     niveaus: Sequence[int]  # concurrent sellers
     verkopen_per_verkoper: int
+
+    @classmethod
+    def uit(cls, rijen: Sequence[tuple[str, str, Any]], **instellingen: Any) -> Verkeer:
+        """Traffic from held-out rows: every text for /model/parse, short sales for the webhook."""
+        return cls(
+            teksten=[tekst for tekst, _, _ in rijen],
+            verkopen=verkeer.verkopen(rijen, fase_per_intent()),
+            **instellingen,
+        )
 
 
 def stilte_tekst() -> str:

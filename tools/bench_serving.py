@@ -16,8 +16,7 @@ from pathlib import Path
 
 from tools.bench import WERKMAP, WORKERS
 from tools.bench_server import Verkeer, meet_modellen
-from tools.bench_verkeer import verkopen
-from tools.domein import ROOT, fase_per_intent, nlu_voorbeelden
+from tools.domein import ROOT, nlu_voorbeelden
 from tools.nlu_eval import HELD_OUT
 
 
@@ -30,10 +29,9 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
 
     rijen = nlu_voorbeelden(HELD_OUT)
-    verkeer = Verkeer(
+    verkeer = Verkeer.uit(
+        rijen,
         runs=args.runs,
-        teksten=[t for t, _, _ in rijen][:50],
-        verkopen=verkopen(rijen, fase_per_intent()),
         rondreis_berichten=30,
         niveaus=(args.verkopers,),
         verkopen_per_verkoper=2,
