@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.adviesboek import laad_adviesboek
-from actions.coach import coach, knoppen
+from actions.coach import OEFENEN, coach, kandidaten, knoppen
+from actions.gelabeld import gelabeld_voorbeeld
 
 # Loaded and schema-checked once, when the action server starts: a broken
 # advice file stops start-up with an error naming the file and the line.
@@ -49,7 +50,47 @@ class ActionCoach(Action):
         return [
             SlotSet("fases_gehad", antwoord.fases_gehad),
             SlotSet("advies_teller", antwoord.teller),
+            *gelabeld_voorbeeld(tracker, intent),
         ]
+
+
+def _iets_anders() -> dict[str, str]:
+    return {"title": BOEK.teksten["iets_anders"], "payload": "/fase_menu"}
+
+
+class ActionBedoelJe(Action):
+    """Unsure: offer the two or three likeliest situations; the full menu only without a lead."""
+
+    def name(self) -> str:
+        return "action_bedoel_je"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domain
+    ) -> list[EventType]:
+        tekst = str(tracker.latest_message.get("text") or "")
+        opties = (
+            []
+            if tekst.startswith("/")
+            else kandidaten(BOEK, tracker.latest_message.get("intent_ranking") or [])
+        )
+        if not opties:
+            dispatcher.utter_message(text=BOEK.teksten["niet_begrepen"], buttons=_fase_knoppen())
+            return []
+        if opties[0] == OEFENEN:  # practice mode starts only when the seller says yes
+            dispatcher.utter_message(
+                text=BOEK.teksten["oefenen_vraag"],
+                buttons=[
+                    {"title": BOEK.teksten["oefenen_ja"], "payload": f"/{OEFENEN}"},
+                    _iets_anders(),
+                ],
+            )
+        else:
+            situaties = [o for o in opties if o != OEFENEN]
+            dispatcher.utter_message(
+                text=BOEK.teksten["bedoel_je"],
+                buttons=[*knoppen(BOEK, situaties), _iets_anders()],
+            )
+        return [SlotSet("bedoel_je_tekst", tekst)]
 
 
 class ActionNieuweKlant(Action):

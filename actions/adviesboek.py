@@ -86,6 +86,10 @@ TEKST_SLEUTELS = (
     "nieuwe_klant",
     "fase_overzicht",
     "fase_overzicht_leeg",
+    "bedoel_je",
+    "oefenen_vraag",
+    "oefenen_ja",
+    "iets_anders",
 )
 TEKSTEN_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -106,3 +106,24 @@ def coach(
         waarschuwing(boek, advies.fase, voor),
     )
     return Coachantwoord(tekst, knoppen(boek, advies.volgende), na, teller)
+
+
+OEFENEN = "oefenen_start"
+MAX_KANDIDATEN = 3
+# Below this confidence a candidate is a guess, not a lead: then the full phase menu.
+MIN_KANS = 0.1
+
+
+def kandidaten(boek: Adviesboek, ranking: Sequence[dict[str, object]]) -> list[str]:
+    """The two or three situations (or practice mode) an unclear message most likely meant."""
+    uit: list[str] = []
+    for r in ranking:
+        naam = str(r.get("name"))
+        kans = r.get("confidence")
+        if not isinstance(kans, int | float) or kans < MIN_KANS:
+            break  # the ranking is sorted: the rest is lower still
+        if (naam in boek.adviezen or naam == OEFENEN) and naam not in uit:
+            uit.append(naam)
+        if len(uit) == MAX_KANDIDATEN:
+            break
+    return uit

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.beoordeling import beoordeel, woorden, zoek
+from actions.gelabeld import gelabeld_voorbeeld
 from actions.oefenboek import Oefenboek, Scenario, laad_oefenboek
 from actions.scorekaart import scorekaart
 
@@ -166,7 +167,7 @@ class ActionOefenBegin(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return _sessie_klaar()
+        return [*_sessie_klaar(), *gelabeld_voorbeeld(tracker, START_PAYLOAD[1:])]
 
 
 class ActionOefenAfronden(Action):

@@ -72,9 +72,9 @@ def test_onbekende_vervolgsituatie_is_een_fout(kopie: Path) -> None:
 def test_ontbrekend_advies_voor_een_intent_faalt_in_validate(kopie: Path) -> None:
     boek = laad_adviesboek(kopie)
     fasen = dict(fase_per_intent())
-    fasen["bezwaar_levertijd"] = "bezwaar"
+    fasen["bezwaar_verzonnen"] = "bezwaar"
     problemen = controleer.problemen_dekking(boek, fasen)
-    assert any("bezwaar_levertijd" in p and "bezwaar.yml" in p for p in problemen)
+    assert any("bezwaar_verzonnen" in p and "bezwaar.yml" in p for p in problemen)
 
 
 def test_te_lang_advies_wordt_gemeld(kopie: Path) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from rasa_ext.domein import fase_per_intent as _fase_per_intent
+
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "domain.yml"
 
@@ -14,14 +16,7 @@ _ANNOTATIE = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
 def fase_per_intent(domain: Path = DOMAIN) -> dict[str, str]:
-    """intent -> fase, from the `fase` slot's from_intent mappings (the one source)."""
-    slot = yaml.safe_load(domain.read_text(encoding="utf-8"))["slots"]["fase"]
-    resultaat: dict[str, str] = {}
-    for mapping in slot["mappings"]:
-        intents = mapping["intent"]
-        for intent in [intents] if isinstance(intents, str) else intents:
-            resultaat[intent] = mapping["value"]
-    return resultaat
+    return _fase_per_intent(domain)
 
 
 def domein_intents(domain: Path = DOMAIN) -> list[str]:

@@ -3,8 +3,9 @@
 Runs `rasa test nlu` on the held-out messages (tests/nlu/), then adds what
 trainers act on: a phase-level report and confusion matrix, the list of
 misclassified messages, data-quality warnings, and how well practice mode's
-judge agrees with the labelled seller answers (reports/oefenen.txt). `--cv` adds 5-fold
-cross-validation on the training data (slower).
+judge agrees with the labelled seller answers (reports/oefenen.txt). For every
+blind set (tests/nlu/blind/) it prints the phase accuracy, macro-F1, wrong-phase
+advice and the confusion between phases. `--cv` adds cross-validation by author (slower).
 """
 
 from __future__ import annotations
@@ -15,9 +16,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tools.blind import berichten, blinde_sets, scoor
+from tools.blind import rapport as blind_rapport
+from tools.blind import voorspel as voorspel_blind
 from tools.datakwaliteit import waarschuwingen
 from tools.domein import ROOT, fase_per_intent
-from tools.nlu_eval import GEEN_FASE, HELD_OUT, Voorspelling, fase_scores, fase_van
+from tools.kruisvalidatie import kruisvalidatie
+from tools.kruisvalidatie import rapport as cv_rapport
+from tools.nlu_eval import (
+    GEEN_FASE,
+    HELD_OUT,
+    Voorspelling,
+    fase_scores,
+    fase_van,
+    laad_model_parser,
+)
 from tools.oefen_eval import GELABELD, meet, rapport
 
 RAPPORTEN = ROOT / "reports"
@@ -132,7 +145,7 @@ def schrijf_rapporten(voorspellingen: list[Voorspelling], uit: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "coach.tar.gz")
-    parser.add_argument("--cv", action="store_true", help="ook 5-voudige kruisvalidatie")
+    parser.add_argument("--cv", action="store_true", help="ook kruisvalidatie per auteur")
     args = parser.parse_args()
     RAPPORTEN.mkdir(exist_ok=True)
 
@@ -144,30 +157,19 @@ def main() -> int:
         print(f"WAARSCHUWING {p}")
 
     schrijf_rapporten(rasa_test_nlu(args.model, RAPPORTEN), RAPPORTEN)
+    parse = laad_model_parser(args.model)
     oefenen = "\n\n".join(rapport(meet(pad)) for pad in sorted(GELABELD.glob("*.yml")))
     (RAPPORTEN / "oefenen.txt").write_text(oefenen + "\n", encoding="utf-8")
     print(f"Oefenmodus, beoordeling tegen de gelabelde antwoorden:\n{oefenen}")
+    for naam in blinde_sets():
+        score = scoor(voorspel_blind(parse, berichten(naam)))
+        tekst = blind_rapport(naam, score)
+        (RAPPORTEN / f"blind_{naam}.txt").write_text(tekst + "\n", encoding="utf-8")
+        print(tekst)
     if args.cv:
-        subprocess.run(
-            [
-                RASA,
-                "test",
-                "nlu",
-                "--nlu",
-                "data/nlu",
-                "--config",
-                "config.yml",
-                "--cross-validation",
-                "--folds",
-                "5",
-                "--out",
-                str(RAPPORTEN / "cv"),
-                "--quiet",
-            ],
-            check=True,
-            cwd=ROOT,
-        )
-        print(f"Kruisvalidatie: {RAPPORTEN / 'cv'}")
+        tekst = cv_rapport(kruisvalidatie())
+        (RAPPORTEN / "kruisvalidatie.txt").write_text(tekst + "\n", encoding="utf-8")
+        print(tekst)
     return 0
 
 

@@ -8,6 +8,7 @@ out_of_scope, ...) counts as "geen fase".
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,9 @@ class Voorspelling:
 def laad_model_parser(model: Path) -> Callable[[str], tuple[str, float]]:
     """Load a trained Rasa model in-process; returns text -> (intent, confidence)."""
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # no debug line per parsed message
     agent = Agent.load(str(model))
     lus = asyncio.new_event_loop()
 

@@ -1,0 +1,1 @@
+"""What runs inside the Rasa server: registered components, the REST channel, serving."""
