@@ -52,12 +52,12 @@ run: $(MODEL)
 	$(PY) -m bot.stack run
 
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check actions bot channels tools tests
-	$(VENV)/bin/ruff format --check actions bot channels tools tests
+	$(VENV)/bin/ruff check actions bot channels rasa_ext tools tests
+	$(VENV)/bin/ruff format --check actions bot channels rasa_ext tools tests
 
 format: $(INSTALLED)
-	$(VENV)/bin/ruff format actions bot channels tools tests
-	$(VENV)/bin/ruff check --fix actions bot channels tools tests
+	$(VENV)/bin/ruff format actions bot channels rasa_ext tools tests
+	$(VENV)/bin/ruff check --fix actions bot channels rasa_ext tools tests
 
 test: $(MODEL) lint validate
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \

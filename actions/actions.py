@@ -75,7 +75,7 @@ class ActionBedoelJe(Action):
         )
         if not opties:
             dispatcher.utter_message(text=BOEK.teksten["niet_begrepen"], buttons=_fase_knoppen())
-            return []
+            return [] if tekst.startswith("/") else [SlotSet("bedoel_je_tekst", tekst)]
         if opties[0] == OEFENEN:  # practice mode starts only when the seller says yes
             dispatcher.utter_message(
                 text=BOEK.teksten["oefenen_vraag"],

@@ -2,10 +2,10 @@
 
 - `FaseClassifier` learns the phase (or, for general intents, the intent itself)
   from all examples of a phase at once, so a phase with many situations pools
-  its data. It then re-ranks the intent classifier's output: P(intent) =
-  P(phase) x P(intent | phase). The intent -> phase map is read from domain.yml
-  (the `fase` slot's from_intent mappings, the one source) at training time and
-  stored with the model.
+  its data, with features of its own (TF-IDF). It then re-ranks the intent
+  classifier's output: P(intent) = P(phase) x P(intent | phase). The intent ->
+  phase map is read from domain.yml (the `fase` slot's from_intent mappings, the
+  one source) at training time and stored with the model.
 - `FaseFallbackClassifier` is Rasa's FallbackClassifier, with two changes: two
   intents of the same phase are not "ambiguous" (the advice is for that phase
   either way), and some intents need more confidence than others
@@ -18,60 +18,82 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext
+import skops.io as sio
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from rasa_ext.domein import fase_per_intent
 
 FASE_RANKING = "fase_ranking"  # [{"name": fase or general intent, "confidence": p}]
 UITVOER_LENGTE = 10
+MODEL_BESTAND = "fase.skops"
+GROEP_BESTAND = "groep.json"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class FaseClassifier(LogisticRegressionClassifier):
-    """Phase-level logistic regression on the same features; re-ranks the intents.
+class FaseClassifier(GraphComponent, IntentClassifier):
+    """A phase-level text classifier of its own; re-ranks the intent classifier's output.
 
+    TF-IDF on word 1-3-grams and character 2-5-grams (sublinear, so a long dictated
+    message does not outweigh a short one) and a linear model with probabilities.
     Put it after the intent classifier, and give that one `ranking_length: 0` so
     every intent's probability reaches this component.
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "domain": "domain.yml"}
+        return {"domain": "domain.yml", "alpha": 1e-5, "epochs": 30, "random_state": 42}
 
     def __init__(
         self,
         config: dict[str, Any],
-        name: str,
         model_storage: ModelStorage,
         resource: Resource,
+        model: Pipeline | None = None,
         groep: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(config, name, model_storage, resource)
+        self.config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self.model = model
         self.groep = groep or {}  # intent -> phase; general intents are their own group
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FaseClassifier:
+        return cls(config, model_storage, resource)
 
     def _groep_van(self, intent: str) -> str:
         return self.groep.get(intent, intent)
 
     def train(self, training_data: TrainingData) -> Resource:
         self.groep = fase_per_intent(Path(self.config["domain"]))
-        X, intents = self._create_training_matrix(training_data)
-        if X.shape[0]:
-            self.clf.fit(X, [self._groep_van(i) for i in intents])
-            self.persist()
+        voorbeelden = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
+        if not voorbeelden:
+            return self._resource
+        self.model = _pijplijn(self.config)
+        self.model.fit(
+            [_tekst(m) for m in voorbeelden], [self._groep_van(m.get(INTENT)) for m in voorbeelden]
+        )
+        with self._storage.write_to(self._resource) as map_:
+            sio.dump(self.model, map_ / MODEL_BESTAND)
+            (map_ / GROEP_BESTAND).write_text(json.dumps(self.groep), encoding="utf-8")
         return self._resource
-
-    def persist(self) -> None:
-        super().persist()
-        with self._model_storage.write_to(self._resource) as map_:
-            (map_ / "groep.json").write_text(json.dumps(self.groep), encoding="utf-8")
 
     @classmethod
     def load(
@@ -82,21 +104,22 @@ class FaseClassifier(LogisticRegressionClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> FaseClassifier:
-        component = super().load(config, model_storage, resource, execution_context, **kwargs)
         try:
             with model_storage.read_from(resource) as map_:
-                component.groep = json.loads((map_ / "groep.json").read_text(encoding="utf-8"))
-        except ValueError:
-            pass  # untrained (no NLU data): process() leaves messages as they are
-        return component
+                bestand = map_ / MODEL_BESTAND
+                model = sio.load(bestand, trusted=_vertrouwd(sio.get_untrusted_types(file=bestand)))
+                groep = json.loads((map_ / GROEP_BESTAND).read_text(encoding="utf-8"))
+        except ValueError:  # trained without NLU data: nothing to re-rank with
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, model, groep)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if not hasattr(self.clf, "classes_"):
+        if self.model is None or not messages:
             return messages
-        kansen = self.clf.predict_proba(self._create_X(messages))
-        groepen = list(self.clf.classes_)
+        kansen = self.model.predict_proba([_tekst(m) for m in messages])
+        groepen = list(self.model.classes_)
         for rij, message in zip(kansen, messages, strict=True):
-            self._herschik(message, dict(zip(groepen, rij, strict=True)))
+            self._herschik(message, dict(zip(groepen, map(float, rij), strict=True)))
         return messages
 
     def _herschik(self, message: Message, p_groep: dict[str, float]) -> None:
@@ -131,9 +154,37 @@ class FaseClassifier(LogisticRegressionClassifier):
         message.set(FASE_RANKING, groepen[:UITVOER_LENGTE], add_to_output=True)
 
 
+def _tekst(message: Message) -> str:
+    return str(message.get(TEXT) or "").lower()
+
+
+def _pijplijn(config: dict[str, Any]) -> Pipeline:
+    woorden = TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+    letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    model = SGDClassifier(
+        loss="log_loss",
+        alpha=config["alpha"],
+        max_iter=config["epochs"],
+        tol=None,
+        class_weight="balanced",
+        random_state=config["random_state"],
+    )
+    return Pipeline(
+        [("kenmerken", FeatureUnion([("w", woorden), ("c", letters)])), ("model", model)]
+    )
+
+
+def _vertrouwd(typen: list[str]) -> list[str]:
+    """skops loads only what we trust: scikit-learn, numpy and scipy objects of our own model."""
+    vreemd = [t for t in typen if not t.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
+    if vreemd:
+        raise ValueError(f"onverwachte typen in het fasemodel: {vreemd}")
+    return typen
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class FaseFallbackClassifier(FallbackClassifier):
-    """FallbackClassifier: ambiguity only between phases; per-intent thresholds.
+    """FallbackClassifier on phases: confidence and ambiguity of the phase; per-intent thresholds.
 
     Without a phase ranking (no FaseClassifier before it) it is Rasa's own.
     """
@@ -158,6 +209,14 @@ class FaseFallbackClassifier(FallbackClassifier):
         if drempel is not None and intent.get("confidence", 0.0) < drempel:
             return True
         return super()._should_fallback(message)
+
+    def _nlu_confidence_below_threshold(self, message: Message) -> tuple[bool, float]:
+        """The phase's confidence counts: two likely situations of one phase are no doubt."""
+        groepen = message.get(FASE_RANKING)
+        if not groepen:
+            return super()._nlu_confidence_below_threshold(message)
+        zekerheid = groepen[0]["confidence"]
+        return zekerheid < self.component_config["threshold"], zekerheid
 
     def _nlu_prediction_ambiguous(self, message: Message) -> tuple[bool, float | None]:
         groepen = message.get(FASE_RANKING)

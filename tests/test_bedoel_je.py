@@ -75,7 +75,9 @@ async def test_oefenen_bij_twijfel_alleen_met_ja() -> None:
 async def test_knop_na_bedoel_je_is_een_gelabeld_voorbeeld() -> None:
     t = tracker("/bezwaar_korting", [("bezwaar_korting", 1.0)], bedoel_je_tekst="ze wil er wat af")
     events = await ActionCoach().run(CollectingDispatcher(), t, {})
-    assert SlotSet("gelabeld", [{"tekst": "ze wil er wat af", "intent": "bezwaar_korting"}]) in events
+    assert (
+        SlotSet("gelabeld", [{"tekst": "ze wil er wat af", "intent": "bezwaar_korting"}]) in events
+    )
     assert SlotSet("bedoel_je_tekst", None) in events
 
 

@@ -12,7 +12,9 @@ from rasa_ext.spelling import SpellingCorrector, wordfreq_nl
 GROEP = {"bezwaar_prijs": "bezwaar", "bezwaar_korting": "bezwaar", "nazorg_ruilen": "nazorg"}
 
 
-def bericht(ranking: list[tuple[str, float]], fasen: list[tuple[str, float]] | None = None) -> Message:
+def bericht(
+    ranking: list[tuple[str, float]], fasen: list[tuple[str, float]] | None = None
+) -> Message:
     m = Message(data={TEXT: "x"})
     rij = [{"name": n, "confidence": c} for n, c in ranking]
     m.set(INTENT, rij[0])
