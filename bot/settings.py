@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
-ROOT = Path(__file__).resolve().parent.parent
+from stack.paths import ROOT
 
 # Telegram bot tokens look like 123456789:AAE...(35 chars). The same pattern
 # is used to redact tokens from logs (bot/logs.py).

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from fake_telegram import Opstelling, draaiende_bot, instellingen
 
-from bot import stack as stackmodule
 from bot.rasa_client import RasaClient
+from stack import launcher as stackmodule
+from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
 
 RASA_TEST_TOKEN = "rasa-test-token"
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from fake_telegram import TEST_TOKEN
 from telegram import Bot
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
@@ -24,6 +23,7 @@ from bot.keyboards import MAX_CALLBACK_BYTES, Knoppenbord, splits_tekst, utf16_l
 from bot.logs import VERVANGING, setup_logging
 from bot.rasa_client import Knop, RasaFout, lees_antwoord
 from bot.settings import ROOT, ConfigError, load_settings
+from tests.support.fake_telegram import TEST_TOKEN
 
 # --- settings -------------------------------------------------------------------------
 

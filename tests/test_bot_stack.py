@@ -1,4 +1,4 @@
-"""bot.stack and bot.terminal: starting, failing and stopping servers; the terminal chat."""
+"""stack.launcher and bot.terminal: starting, failing and stopping servers; the terminal chat."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fake_telegram import nieuwe_chat
 
 from actions.adviesboek import laad_adviesboek
-from bot import stack as stackmodule
 from bot.settings import ROOT
-from bot.stack import Server, Stack, StackFout, start_server, stop_server, wacht_op_gezond
+from stack import launcher as stackmodule
+from stack.launcher import Server, Stack, StackFout, start_server, stop_server, wacht_op_gezond
+from tests.support.fake_telegram import nieuwe_chat
 
 
 def _proces(tmp_path: Path, code: str, naam: str = "testserver") -> Server:

@@ -9,7 +9,7 @@ import pytest
 from test_rasa_server import nieuwe_verkoper, praat, slots
 
 from actions.oefenboek import laad_oefenboek
-from bot import stack as stackmodule
+from stack import launcher as stackmodule
 
 BOEK = laad_oefenboek()
 LAPTOP = BOEK.scenarios["laptop"]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import RASA_TEST_TOKEN
 
-from bot import stack as stackmodule
+from stack import launcher as stackmodule
 from tools.domein import ROOT
 
 FASEN = [
@@ -35,7 +35,7 @@ SLECHTE_INVOER = [
     "'; DROP TABLE events; --",
 ]
 STILTE_TEKST = yaml.safe_load((ROOT / "credentials.yml").read_text())[
-    "channels.coach_rest.CoachRestInput"
+    "rasa_ext.channel.CoachRestInput"
 ]["stilte_tekst"]
 
 

@@ -1,7 +1,7 @@
-"""bot.rasa_server: the worker processes, and what the Rasa server process loads.
+"""rasa_ext.server: the worker processes, and what the Rasa server process loads.
 
 The supervisor is tested with small stand-in workers that, like Rasa's under
-bot.rasa_patches, listen with SO_REUSEPORT; `make bench` runs it with real Rasa
+rasa_ext.patches, listen with SO_REUSEPORT; `make bench` runs it with real Rasa
 workers and a Redis lock store.
 """
 
@@ -20,9 +20,9 @@ import httpx
 import pytest
 from test_bot_stack import _leeft
 
-from bot import rasa_server
-from bot import stack as stackmodule
 from bot.settings import ROOT
+from rasa_ext import server as rasa_server
+from stack import launcher as stackmodule
 
 # Answers every GET with its pid and the environment the supervisor gave it.
 STANDIN_WORKER = textwrap.dedent(
@@ -107,7 +107,7 @@ def _start_supervisor(tmp_path: Path, poort: int) -> subprocess.Popen[bytes]:
     script = tmp_path / "worker.py"
     script.write_text(STANDIN_WORKER, encoding="utf-8")
     code = (
-        "import sys; from bot.rasa_server import bedien_workers; "
+        "import sys; from rasa_ext.server import bedien_workers; "
         f"sys.exit(bedien_workers(2, [sys.executable, {str(script)!r}, '{poort}']))"
     )
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
@@ -153,7 +153,7 @@ def test_een_dode_worker_stopt_de_server(tmp_path: Path) -> None:
         _wacht(lambda: stackmodule.luisteraars(poort) == 2)
         pids = {a["pid"] for a in _antwoorden(poort, 40)}
         os.kill(next(iter(pids)), signal.SIGKILL)
-        # A supervisor (bot.stack, systemd) must see the server fail, not run at half strength.
+        # A supervisor (stack.launcher, systemd) must see the server fail, not run at half strength.
         assert supervisor.wait(15) != 0
         _wacht(lambda: not any(_leeft(pid) for pid in pids))
     finally:

@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_telegram import TEST_TOKEN, Opstelling, draaiende_bot, instellingen, knoppen
 
 from bot import texts
 from bot.keyboards import utf16_lengte
 from bot.rasa_client import RasaClient
-from bot.stack import vrije_poort
+from stack.launcher import vrije_poort
+from tests.support.fake_telegram import TEST_TOKEN, Opstelling, draaiende_bot, instellingen, knoppen
 
 CHAT = 4242
 

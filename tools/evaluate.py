@@ -15,13 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from stack.paths import RASA
 from tools.datakwaliteit import waarschuwingen
 from tools.domein import ROOT, fase_per_intent
 from tools.nlu_eval import GEEN_FASE, HELD_OUT, Voorspelling, fase_scores, fase_van
 from tools.oefen_eval import GELABELD, meet, rapport
 
 RAPPORTEN = ROOT / "reports"
-RASA = str(Path(sys.executable).parent / "rasa")
 
 
 def rasa_test_nlu(model: Path, uit: Path) -> list[Voorspelling]:

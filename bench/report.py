@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from tools.bench_doelen import DOORVOER_NIVEAU, KEYWORD, PROJECT, RSS_GRENS_MB, STANDAARD
+from bench.targets import DOORVOER_NIVEAU, KEYWORD, PROJECT, RSS_GRENS_MB, STANDAARD
 from tools.domein import ROOT
 
 KOLOMMEN = (PROJECT, STANDAARD, KEYWORD)
@@ -175,7 +175,7 @@ def methode(resultaat: dict[str, Any]) -> list[str]:
         "Zelfde domein en data. `language: en` uit het sjabloon maakt voor deze componenten "
         "niet uit. Het gemeten model is "
         f"{_model_bron(pipelines.get(STANDAARD, {}))}.",
-        "- **Keyword-baseline** (`tools/keyword_baseline.py`): elk woord uit de "
+        "- **Keyword-baseline** (`bench/keyword_baseline.py`): elk woord uit de "
         "trainingsvoorbeelden dat vooral bij één intent voorkomt, stemt op die intent; zonder zo'n "
         "woord: `nlu_fallback`. Training = de woordtabel bouwen, in het proces; geen server, dus "
         "geen latentie of geheugen.",
@@ -190,7 +190,7 @@ def methode(resultaat: dict[str, Any]) -> list[str]:
         f"wandkloktijd inclusief het opstarten van Python. Project: {inst['train_runs']} run(s), "
         f"standaard: {training_std} run(s), omdat die zo lang duurt.",
         f"- **Servers**: per pipeline een eigen actieserver, Rasa-server (`python -m "
-        "bot.rasa_server run`: `rasa run` zonder de kosten per bericht uit "
+        "rasa_ext.server run`: `rasa run` zonder de kosten per bericht uit "
         f"[serving.md](serving.md); SANIC_WORKERS {opzet['SANIC_WORKERS']}: zoveel "
         "Rasa-processen op één poort, "
         f"ACTION_SERVER_SANIC_WORKERS {opzet['ACTION_SERVER_SANIC_WORKERS']}) en Redis voor de "
@@ -239,7 +239,7 @@ def schrijf_markdown(resultaat: dict[str, Any], pad: Path) -> None:
     regels = [
         "# Benchmarks",
         "",
-        "Gegenereerd door `make bench` (`tools/bench.py`) uit één gemeten run; niet met de hand "
+        "Gegenereerd door `make bench` (`bench/`) uit één gemeten run; niet met de hand "
         "bewerken. Ruwe cijfers: `reports/bench.json`. Issue 4 beschrijft de doelen.",
         "",
         *kop(resultaat),

@@ -1,7 +1,7 @@
 """Run one trained model behind the real servers and measure it, for `make bench`.
 
 The action server, the Rasa server and a Redis for its conversations start on
-free ports on 127.0.0.1 with a temporary endpoints file (bot.stack), so a coach
+free ports on 127.0.0.1 with a temporary endpoints file (stack.launcher), so a coach
 that already runs on 5005/5055 is left alone. All are stopped afterwards. This is
 the serving set-up of docs/serving.md; `make run` keeps SQLite and needs no Redis.
 """
@@ -22,16 +22,16 @@ from typing import Any
 import httpx
 import yaml
 
-from bot import stack as stackmodule
-from tools import bench_verkeer as verkeer
-from tools.bench_meten import PiekGeheugen, cpu_tijden, latentie_ms, mediaan_van_runs, steal
+from bench import traffic as verkeer
+from bench.measure import PiekGeheugen, cpu_tijden, latentie_ms, mediaan_van_runs, steal
+from stack import launcher as stackmodule
 from tools.domein import ROOT, fase_per_intent
 
 CREDENTIALS = ROOT / "credentials.yml"
-KANAAL = "channels.coach_rest.CoachRestInput"
+KANAAL = "rasa_ext.channel.CoachRestInput"
 ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
 # All Rasa processes of both pipelines load their model at once on 2 cores; DIET
-# and TED take longer than the 180 s of bot.stack then.
+# and TED take longer than the 180 s of stack.launcher then.
 OPSTART_TIMEOUT = 600.0
 # Durable as in production: every write in an append-only file, fsync'ed each second.
 REDIS_OPTIES = ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec"]
@@ -60,7 +60,7 @@ class Verkeer:
 
 def stilte_tekst() -> str:
     """The line the REST channel sends when a turn has no answer (counts as unanswered)."""
-    from channels.coach_rest import STANDAARD_STILTE_TEKST
+    from rasa_ext.channel import STANDAARD_STILTE_TEKST
 
     kanalen = yaml.safe_load(CREDENTIALS.read_text(encoding="utf-8")) or {}
     return (kanalen.get(KANAAL) or {}).get("stilte_tekst") or STANDAARD_STILTE_TEKST

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from tools.bench_meten import latentie_ms, percentiel
+from bench.measure import latentie_ms, percentiel
 
 TIMEOUT = 60.0  # seconds per request; a slower answer counts as lost
 VERKOOP_FASEN = ("contact", "behoefte", "presentatie", "bezwaar", "afsluiting", "nazorg")

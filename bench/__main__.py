@@ -6,7 +6,7 @@ the out-of-domain messages) it compares, side by side:
 1. the project's config.yml;
 2. Rasa's default pipeline: the config.yml that `rasa init` writes, from the
    installed Rasa package, trained on the same domain and data;
-3. a keyword baseline (tools/keyword_baseline.py), as a floor.
+3. a keyword baseline (bench/keyword_baseline.py), as a floor.
 
 It measures accuracy, out-of-domain handling, `rasa train` from scratch, the
 latency of /model/parse and of the full round trip through the REST webhook with
@@ -31,14 +31,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tools import bench_train
-from tools.bench_doelen import KEYWORD, PROJECT, STANDAARD, doelen
-from tools.bench_meten import GEHEUGEN_INTERVAL, machine
-from tools.bench_rapport import schrijf_json, schrijf_markdown
-from tools.bench_server import REDIS_OPTIES, Verkeer, meet_modellen
-from tools.bench_verkeer import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN
+from bench import train as bench_train
+from bench.keyword_baseline import KeywordBaseline
+from bench.measure import GEHEUGEN_INTERVAL, machine
+from bench.report import schrijf_json, schrijf_markdown
+from bench.serve import REDIS_OPTIES, Verkeer, meet_modellen
+from bench.targets import KEYWORD, PROJECT, STANDAARD, doelen
+from bench.traffic import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN
 from tools.domein import ROOT, fase_per_intent, nlu_voorbeelden
-from tools.keyword_baseline import KeywordBaseline
 from tools.nlu_eval import GEEN_FASE, HELD_OUT, Voorspelling, fase_scores, fase_van
 
 OOD_BESTAND = "buiten_domein.yml"
@@ -84,7 +84,7 @@ def _niveaus(tekst: str) -> tuple[int, ...]:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m tools.bench",
+        prog="python -m bench",
         description="Benchmark: config.yml tegen Rasa's standaardpipeline en een "
         "keyword-baseline. Schrijft reports/bench.json en docs/benchmarks.md.",
         epilog="Met --quick: 1 run, 1 training van config.yml, 1 en 5 verkopers, 1 verkoop per "
@@ -125,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
         "--workers",
         type=_positief,
         default=WORKERS,
-        help="Rasa-workers per server (SANIC_WORKERS, bot.rasa_server; standaard %(default)s: "
+        help="Rasa-workers per server (SANIC_WORKERS, rasa_ext.server; standaard %(default)s: "
         "één per core)",
     )
     p.add_argument(
@@ -185,7 +185,7 @@ def git_versie() -> dict[str, Any]:
 
 def commando(argv: list[str]) -> str:
     """How this run was started, as someone would type it."""
-    eigen = shlex.join(["python", "-m", "tools.bench", *argv])
+    eigen = shlex.join(["python", "-m", "bench", *argv])
     return f"make bench ({eigen})" if os.environ.get("MAKELEVEL") else eigen
 
 
@@ -297,6 +297,10 @@ def _sigterm_als_ctrl_c(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("serving", "telegram"):  # python -m bench serving|telegram ...
+        from importlib import import_module
+
+        return import_module(f"bench.{argv[0]}").main(argv[1:]) or 0
     signal.signal(signal.SIGTERM, _sigterm_als_ctrl_c)
     args = parser().parse_args(argv)
     inst = instellingen(args)

@@ -1,7 +1,7 @@
-"""`rasa run` as the coach serves it: Rasa 3.6.21 with bot.rasa_patches.
+"""`rasa run` as the coach serves it: Rasa 3.6.21 with rasa_ext.patches.
 
-    python -m bot.rasa_server run --enable-api --model models/coach.tar.gz
-    SANIC_WORKERS=2 python -m bot.rasa_server run ...   two workers (Redis lock store needed)
+    python -m rasa_ext.server run --enable-api --model models/coach.tar.gz
+    SANIC_WORKERS=2 python -m rasa_ext.server run ...   two workers (Redis lock store needed)
 
 Two things differ from `rasa run` besides the patches:
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.proces import sterf_met_ouder
+from stack.process import sterf_met_ouder
 
 WORKER_VLAG = "VERKOOPCOACH_RASA_WORKER"  # set in the worker processes this module starts
 IN_GEHEUGEN = (None, "in_memory")
@@ -108,7 +108,7 @@ def main() -> None:
             print(waarschuwing, file=sys.stderr, flush=True)
             os.environ["SANIC_WORKERS"] = "1"  # or Rasa forks anyway with a Redis lock store
         if aantal > 1:
-            sys.exit(bedien_workers(aantal, [sys.executable, "-m", "bot.rasa_server", *argv]))
+            sys.exit(bedien_workers(aantal, [sys.executable, "-m", "rasa_ext.server", *argv]))
     sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` now raises ImportError
     from bot import rasa_patches
 

@@ -1,4 +1,4 @@
-"""Four costs per message of Rasa 3.6.21 that buy nothing, removed (bot.rasa_server).
+"""Four costs per message of Rasa 3.6.21 that buy nothing, removed (rasa_ext.server).
 
 Found with py-spy on the Rasa server under 50 concurrent sellers (docs/serving.md):
 

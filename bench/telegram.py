@@ -6,7 +6,7 @@ transport from the tests, and measures from the moment an update enters the
 update queue until the bot's first sendMessage for that chat: the time a
 seller waits for an answer, minus Telegram's own network.
 
-    .venv/bin/python -m tools.bench_telegram [--berichten 40] [--rondes 10]
+    .venv/bin/python -m bench telegram [--berichten 40] [--rondes 10]
 
 Scenario "1 verkoper": one chat, messages one after the other.
 Scenario "20 tegelijk": 20 chats each send a message at the same moment, for
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import httpx
 
-from bot import stack as stackmodule
 from bot.rasa_client import RasaClient
-from tests.fake_telegram import Opstelling, draaiende_bot, instellingen
+from stack import launcher as stackmodule
+from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
 
 # What sellers type, across the phases (advice from the action server, plus menus).
 BERICHTEN = [

@@ -1,12 +1,12 @@
 """Start the action server and the Rasa server, then chat (terminal or Telegram).
 
-    python -m bot.stack shell   terminal chat
-    python -m bot.stack run     Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
+    python -m stack shell   terminal chat
+    python -m stack run     Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
 
 Each server runs in its own process group, so stopping it also stops anything
 it spawned; on Linux a server also gets SIGTERM when this process dies. The
-start/stop functions are reused by the tests (tests/conftest.py) and
-tools/bench_telegram.py.
+start/stop functions are reused by the tests (tests/conftest.py) and the
+benchmark (bench/).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from pathlib import Path
 
 import httpx
 
-from bot import rasa_server
-from bot.proces import sterf_met_ouder
 from bot.settings import BOTFATHER_UITLEG, ROOT, ConfigError, load_settings
+from rasa_ext import server as rasa_server
+from stack.process import sterf_met_ouder
 
 MODEL = ROOT / "models" / "coach.tar.gz"
 ENDPOINTS = ROOT / "endpoints.yml"
@@ -65,7 +65,7 @@ class Server:
     gezondheid_url: str
     log: Path
     poort: int = 0
-    workers: int = 1  # processes that each listen on `poort` (bot.rasa_server)
+    workers: int = 1  # processes that each listen on `poort` (rasa_ext.server)
 
     def leeft(self) -> bool:
         return self.proces.poll() is None
@@ -163,8 +163,8 @@ def start_rasa(
     """`workers` sets SANIC_WORKERS; by default it comes from the environment (1 if unset)."""
     if not model.is_file():
         raise StackFout(f"geen model in {model}: train het eerst met `make train`")
-    # bot.rasa_server is `rasa run` without per-message costs that buy nothing.
-    cmd = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model)]
+    # rasa_ext.server is `rasa run` without per-message costs that buy nothing.
+    cmd = [sys.executable, "-m", "rasa_ext.server", "run", "--enable-api", "--model", str(model)]
     cmd += ["--port", str(poort), "--endpoints", str(endpoints)]
     cmd += ["--credentials", str(credentials), "--interface", "127.0.0.1"]
     if auth_token:

@@ -1,8 +1,8 @@
 """One model, one serving set-up, the load levels only: the quick runs of docs/serving.md.
 
-    .venv/bin/python -m tools.bench_serving --workers 2 --runs 4
+    .venv/bin/python -m bench serving --workers 2 --runs 4
 
-Same servers, traffic and memory sampling as `make bench` (tools.bench_server), but
+Same servers, traffic and memory sampling as `make bench` (bench.serve), but
 without training, without Rasa's default pipeline and without the accuracy part,
 so a change to serving can be compared in about a minute. Prints one JSON object.
 """
@@ -14,14 +14,14 @@ import json
 import os
 from pathlib import Path
 
-from tools.bench import WERKMAP, WORKERS
-from tools.bench_server import Verkeer, meet_modellen
+from bench.__main__ import WERKMAP, WORKERS
+from bench.serve import Verkeer, meet_modellen
 from tools.domein import ROOT, nlu_voorbeelden
 from tools.nlu_eval import HELD_OUT
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m tools.bench_serving", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m bench serving", description=__doc__)
     p.add_argument("--model", type=Path, default=ROOT / "models" / "coach.tar.gz")
     p.add_argument("--workers", type=int, default=WORKERS, help="standaard %(default)s")
     p.add_argument("--runs", type=int, default=4, help="standaard %(default)s")

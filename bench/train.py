@@ -15,7 +15,6 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -23,10 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.proces import sterf_met_ouder
-from tools.domein import ROOT
+from stack.paths import RASA, ROOT
+from stack.process import sterf_met_ouder
 
-RASA = str(Path(sys.executable).parent / "rasa")
 TRAIN_TIMEOUT = 3600.0  # seconds; Rasa's default pipeline takes minutes on 2 cores
 
 
