@@ -6,7 +6,10 @@
 Two things differ from `rasa run` besides the patches:
 
 - TensorFlow imports jax (if installed) only for TF Lite conversion, which Rasa
-  never does; blocking that import saves ~65 MiB per process.
+  never does; blocking that import saves ~65 MiB per process. jax stays in
+  requirements.lock because tensorflow 2.12 declares it (Requires-Dist): a
+  lock without it would differ from what pip resolves, and every existing
+  .venv would keep it anyway.
 - Workers. Sanic forks them from a main process that has imported all of Rasa
   and TensorFlow (~500 MiB) and then only waits; the workers share one socket and
   connections pile up on whichever worker accepts first. Here this process stays
@@ -110,9 +113,9 @@ def main() -> None:
         if aantal > 1:
             sys.exit(bedien_workers(aantal, [sys.executable, "-m", "rasa_ext.server", *argv]))
     sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` now raises ImportError
-    from bot import rasa_patches
+    from rasa_ext import patches  # refuses to load on another Rasa version
 
-    rasa_patches.installeer(gedeelde_poort=WORKER_VLAG in os.environ)
+    patches.installeer(gedeelde_poort=WORKER_VLAG in os.environ)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
