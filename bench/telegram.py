@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import math
 import statistics
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.measure import percentiel
 from bot.rasa_client import RasaClient
 from stack import launcher as stackmodule
 from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
@@ -45,12 +45,6 @@ BERICHTEN = [
     "/fase_menu",
     "/fase_overzicht",
 ]
-
-
-def p95(waarden: list[float]) -> float:
-    """Nearest-rank 95th percentile."""
-    gesorteerd = sorted(waarden)
-    return gesorteerd[max(0, math.ceil(0.95 * len(gesorteerd)) - 1)]
 
 
 async def beurt(o: Opstelling, chats: list[int], teksten: list[str]) -> list[float]:
@@ -113,11 +107,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp:
         map_ = Path(tmp)
-        actie, rasa = stackmodule.vrije_poort(), stackmodule.vrije_poort()
+        actie, rasa = stackmodule.free_port(), stackmodule.free_port()
         endpoints = stackmodule.schrijf_endpoints(map_ / "endpoints.yml", actie, map_ / "t.db")
         try:
             with stackmodule.coach_stack(
-                rasa_poort=rasa, actie_poort=actie, endpoints=endpoints, logmap=map_
+                rasa_port=rasa, actie_port=actie, endpoints=endpoints, logmap=map_
             ) as stack:
                 resultaten = asyncio.run(meet(stack.rasa_url, None, args.berichten, args.rondes))
         except stackmodule.StackFout as exc:
@@ -127,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| scenario | berichten | mediaan | p95 |")
     print("|---|---:|---:|---:|")
     for naam, tijden in resultaten.items():
-        mediaan = statistics.median(tijden) * 1000
-        print(f"| {naam} | {len(tijden)} | {mediaan:.0f} ms | {p95(tijden) * 1000:.0f} ms |")
+        mediaan, p95 = statistics.median(tijden) * 1000, percentiel(tijden, 95) * 1000
+        print(f"| {naam} | {len(tijden)} | {mediaan:.0f} ms | {p95:.0f} ms |")
     return 0
 
 

@@ -1,13 +1,7 @@
-"""Traffic against a running coach for `make bench` (127.0.0.1 only).
+"""Traffic against a running coach (127.0.0.1 only): /model/parse, one seller, N sellers.
 
-- `/model/parse` for every held-out message, one after the other: the
-  predictions (for accuracy) and the parse latency.
-- A full round trip through `/webhooks/rest/webhook` (Rasa, its policies, the
-  action server, the SQLite tracker store) for one seller, message by message.
-- Load: N sellers at once, each with its own sender id, each typing short sales
-  (one held-out message per phase, waiting for the answer before the next).
-  A message is lost when the request fails, times out, is not a 200, or gets no
-  answer or only the channel's "no advice right now" line.
+A message is lost when the request fails, times out, is not a 200, or gets no
+answer or only the REST channel's "no advice right now" line.
 """
 
 from __future__ import annotations
@@ -20,33 +14,41 @@ from typing import Any
 
 import httpx
 
+from actions.adviesboek import laad_fasen
 from bench.measure import latentie_ms, percentiel
+from tools.domein import fase_per_intent
 
 TIMEOUT = 60.0  # seconds per request; a slower answer counts as lost
-VERKOOP_FASEN = ("contact", "behoefte", "presentatie", "bezwaar", "afsluiting", "nazorg")
 OPWARM_PARSES = 5
+# One sale: a held-out message for each phase with a customer (actions/advies/fasen.yml).
+VERKOOP_FASEN = tuple(naam for naam, fase in laad_fasen().items() if fase.met_klant)
 
 
 @dataclass(frozen=True)
-class Beurt:
-    """One message through the webhook."""
+class Verkeer:
+    """How much traffic one measurement sends, and the held-out texts it sends."""
 
-    beantwoord: bool
-    seconden: float
+    runs: int
+    teksten: Sequence[str]  # for /model/parse
+    verkopen: Sequence[Sequence[str]]  # short sales for the webhook; sale k: k-th text per phase
+    rondreis_berichten: int
+    niveaus: Sequence[int]  # concurrent sellers
+    verkopen_per_verkoper: int
 
-
-def verkopen(rijen: Sequence[tuple[str, str, Any]], fasen: dict[str, str]) -> list[list[str]]:
-    """Short sales from the held-out messages: sale k takes the k-th message of each phase."""
-    per_fase = {f: [t for t, i, _ in rijen if fasen.get(i) == f] for f in VERKOOP_FASEN}
-    aantal = max(len(teksten) for teksten in per_fase.values())
-    return [[per_fase[f][k % len(per_fase[f])] for f in VERKOOP_FASEN] for k in range(aantal)]
+    @classmethod
+    def uit(cls, rijen: Sequence[tuple[str, str, Any]], **instellingen: Any) -> Verkeer:
+        fasen = fase_per_intent()
+        per_fase = {f: [t for t, i, _ in rijen if fasen.get(i) == f] for f in VERKOOP_FASEN}
+        aantal = max(len(teksten) for teksten in per_fase.values())
+        verkopen = [
+            [per_fase[f][k % len(per_fase[f])] for f in VERKOOP_FASEN] for k in range(aantal)
+        ]
+        return cls(teksten=[t for t, _, _ in rijen], verkopen=verkopen, **instellingen)
 
 
 def beantwoord(antwoorden: object, stilte_tekst: str) -> bool:
     """At least one real bot message (text or buttons), not just the safety-net line."""
-    if not isinstance(antwoorden, list):
-        return False
-    return any(
+    return isinstance(antwoorden, list) and any(
         isinstance(a, dict)
         and (a.get("text") or a.get("buttons"))
         and a.get("text") != stilte_tekst
@@ -54,31 +56,27 @@ def beantwoord(antwoorden: object, stilte_tekst: str) -> bool:
     )
 
 
-async def parse(client: httpx.AsyncClient, url: str, tekst: str) -> tuple[str, float, float]:
-    """(intent, confidence, seconds) from POST /model/parse."""
-    begin = time.perf_counter()
-    antwoord = await client.post(f"{url}/model/parse", json={"text": tekst})
-    seconden = time.perf_counter() - begin
-    antwoord.raise_for_status()
-    intent = antwoord.json().get("intent") or {}
-    return intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), seconden
-
-
 async def parse_ronde(
     client: httpx.AsyncClient, url: str, teksten: Sequence[str]
 ) -> tuple[list[tuple[str, float]], list[float]]:
-    """Every text once, in order: the predictions and the latencies."""
+    """Every text once through /model/parse, in order: (intent, confidence) and seconds."""
     voorspellingen, tijden = [], []
     for tekst in teksten:
-        intent, zekerheid, seconden = await parse(client, url, tekst)
-        voorspellingen.append((intent, zekerheid))
-        tijden.append(seconden)
+        begin = time.perf_counter()
+        antwoord = await client.post(f"{url}/model/parse", json={"text": tekst})
+        tijden.append(time.perf_counter() - begin)
+        antwoord.raise_for_status()
+        intent = antwoord.json().get("intent") or {}
+        voorspellingen.append(
+            (intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0))
+        )
     return voorspellingen, tijden
 
 
 async def stuur(
-    client: httpx.AsyncClient, url: str, afzender: str, tekst: str, stilte_tekst: str
-) -> Beurt:
+    client: httpx.AsyncClient, url: str, afzender: str, tekst: str, stilte: str
+) -> tuple[bool, float]:
+    """One message through the webhook: (answered, seconds)."""
     begin = time.perf_counter()
     try:
         antwoord = await client.post(
@@ -87,79 +85,57 @@ async def stuur(
         antwoorden = antwoord.json() if antwoord.status_code == 200 else None
     except (httpx.HTTPError, ValueError):
         antwoorden = None
-    return Beurt(beantwoord(antwoorden, stilte_tekst), time.perf_counter() - begin)
+    return beantwoord(antwoorden, stilte), time.perf_counter() - begin
 
 
 async def verkoper(
-    client: httpx.AsyncClient,
-    url: str,
-    afzender: str,
-    berichten: Sequence[str],
-    stilte_tekst: str,
-) -> list[Beurt]:
+    client: httpx.AsyncClient, url: str, afzender: str, berichten: Sequence[str], stilte: str
+) -> list[tuple[bool, float]]:
     """One seller: each message after the answer to the previous one."""
-    return [await stuur(client, url, afzender, tekst, stilte_tekst) for tekst in berichten]
+    return [await stuur(client, url, afzender, tekst, stilte) for tekst in berichten]
 
 
 async def opwarmen(
-    client: httpx.AsyncClient, url: str, verkoop: Sequence[str], stilte_tekst: str
+    client: httpx.AsyncClient, url: str, verkoop: Sequence[str], stilte: str
 ) -> None:
     """TensorFlow's first predictions are slow; the bench measures the warm server."""
-    for tekst in verkoop[:OPWARM_PARSES]:
-        await parse(client, url, tekst)
-    await verkoper(client, url, "bench-opwarmen", verkoop, stilte_tekst)
+    await parse_ronde(client, url, verkoop[:OPWARM_PARSES])
+    await verkoper(client, url, "bench-opwarmen", verkoop, stilte)
 
 
 async def rondreis(
-    client: httpx.AsyncClient,
-    url: str,
-    alle_verkopen: Sequence[Sequence[str]],
-    aantal: int,
-    label: str,
-    stilte_tekst: str,
+    client: httpx.AsyncClient, url: str, v: Verkeer, label: str, stilte: str
 ) -> dict[str, float]:
-    """One seller, `aantal` messages through the webhook, a new sender id per sale."""
-    beurten: list[Beurt] = []
-    for k in range(aantal):
-        verkoop = alle_verkopen[(k // len(VERKOOP_FASEN)) % len(alle_verkopen)]
-        afzender = f"{label}-{k // len(VERKOOP_FASEN)}"
-        beurten.append(await stuur(client, url, afzender, verkoop[k % len(verkoop)], stilte_tekst))
-    return {
-        **latentie_ms([b.seconden for b in beurten]),
-        "verloren": sum(not b.beantwoord for b in beurten),
-    }
+    """One seller, `v.rondreis_berichten` messages through the webhook, a new sender per sale."""
+    beurten = []
+    for k in range(v.rondreis_berichten):
+        verkoop_nr = k // len(VERKOOP_FASEN)
+        verkoop = v.verkopen[verkoop_nr % len(v.verkopen)]
+        beurten.append(
+            await stuur(client, url, f"{label}-{verkoop_nr}", verkoop[k % len(verkoop)], stilte)
+        )
+    return latentie_ms([s for _, s in beurten]) | {"verloren": sum(not b for b, _ in beurten)}
 
 
 async def belasting(
-    url: str,
-    verkopers: int,
-    verkopen_per_verkoper: int,
-    alle_verkopen: Sequence[Sequence[str]],
-    label: str,
-    stilte_tekst: str,
+    url: str, verkopers: int, v: Verkeer, label: str, stilte: str
 ) -> dict[str, float]:
     """`verkopers` sellers at once; latency, lost messages and throughput of this run."""
     limieten = httpx.Limits(max_connections=verkopers + 5, max_keepalive_connections=verkopers + 5)
+    n = v.verkopen_per_verkoper
 
     def berichten(i: int) -> list[str]:
-        return [
-            tekst
-            for j in range(verkopen_per_verkoper)
-            for tekst in alle_verkopen[(i * verkopen_per_verkoper + j) % len(alle_verkopen)]
-        ]
+        return [t for j in range(n) for t in v.verkopen[(i * n + j) % len(v.verkopen)]]
 
     async with httpx.AsyncClient(timeout=TIMEOUT, limits=limieten) as client:
         begin = time.perf_counter()
         per_verkoper = await asyncio.gather(
-            *(
-                verkoper(client, url, f"{label}-{i}", berichten(i), stilte_tekst)
-                for i in range(verkopers)
-            )
+            *(verkoper(client, url, f"{label}-{i}", berichten(i), stilte) for i in range(verkopers))
         )
         seconden = time.perf_counter() - begin
     beurten = [b for lijst in per_verkoper for b in lijst]
-    ms = [b.seconden * 1000 for b in beurten]
-    beantwoord_ = sum(b.beantwoord for b in beurten)
+    ms = [s * 1000 for _, s in beurten]
+    beantwoord_ = sum(b for b, _ in beurten)
     return {
         "berichten": len(beurten),
         "verloren": len(beurten) - beantwoord_,
