@@ -115,7 +115,7 @@ def main() -> None:
     sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` now raises ImportError
     from rasa_ext import patches  # refuses to load on another Rasa version
 
-    patches.installeer(gedeelde_poort=WORKER_VLAG in os.environ)
+    patches.installeer(shared_port=WORKER_VLAG in os.environ)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

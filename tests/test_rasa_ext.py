@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.utils.common import all_subclasses
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
@@ -54,11 +56,20 @@ def test_antwoordcontrole_als_rasa(antwoord: Any) -> None:
     )
 
 
-def test_gedeelde_poort_voegt_alleen_reuse_port_toe(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_event_klasse_als_rasa() -> None:
+    namen = [k.type_name for k in all_subclasses(Event)] + ["bestaat_niet"]
+    for naam in namen:
+        assert _uitkomst(lambda _, n: patches.event_klasse(n), naam) == _uitkomst(
+            lambda _, n: patches._rasa_event_klasse(n), naam
+        ), naam
+    assert patches.event_klasse("bestaat_niet", UserUttered) is UserUttered
+
+
+def test_shared_port_voegt_alleen_reuse_port_toe(monkeypatch: pytest.MonkeyPatch) -> None:
     gezien: list[dict[str, Any]] = []
     monkeypatch.setattr(patches, "_sanic_serveer", lambda s: gezien.append(dict(s)))
     instellingen = {"host": "127.0.0.1", "port": 5005, "backlog": 100}
-    patches.serveer_met_gedeelde_poort(dict(instellingen))
+    patches.serve_with_shared_port(dict(instellingen))
     assert gezien == [{**instellingen, "reuse_port": True}]
 
 
