@@ -1,18 +1,5 @@
-"""Message-to-reply latency through the Telegram bot layer, with real Rasa.
-
-Starts the action server and the Rasa server (models/coach.tar.gz) on free
-ports, runs the real python-telegram-bot Application with the fake Telegram
-transport from the tests, and measures from the moment an update enters the
-update queue until the bot's first sendMessage for that chat: the time a
-seller waits for an answer, minus Telegram's own network.
-
-    .venv/bin/python -m bench telegram [--berichten 40] [--rondes 10]
-
-Scenario "1 verkoper": one chat, messages one after the other.
-Scenario "20 tegelijk": 20 chats each send a message at the same moment, for
---rondes rounds. For comparison: the same messages straight to Rasa without the
-bot, and the bot layer alone with an instant fake Rasa.
-"""
+"""`python -m bench telegram` (make bench-telegram): message-to-reply latency through the
+Telegram layer with real Rasa; the scenarios are in docs/bench-methode.md."""
 
 from __future__ import annotations
 
@@ -100,7 +87,7 @@ async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench telegram")
     parser.add_argument("--berichten", type=int, default=40, help="berichten voor 1 verkoper")
     parser.add_argument("--rondes", type=int, default=10, help="rondes van 20 tegelijk")
     args = parser.parse_args(argv)
@@ -124,7 +111,3 @@ def main(argv: list[str] | None = None) -> int:
         mediaan, p95 = statistics.median(tijden) * 1000, percentiel(tijden, 95) * 1000
         print(f"| {naam} | {len(tijden)} | {mediaan:.0f} ms | {p95:.0f} ms |")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
