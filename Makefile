@@ -43,21 +43,21 @@ train: $(MODEL)
 
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings --quiet
-	$(PY) -m tools.controleer
+	$(PY) -m tools.validate
 
 shell: $(MODEL)
-	$(PY) -m bot.stack shell
+	$(PY) -m stack shell
 
 run: $(MODEL)
-	$(PY) -m bot.stack run
+	$(PY) -m stack run
 
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check actions bot channels rasa_ext tools tests
-	$(VENV)/bin/ruff format --check actions bot channels rasa_ext tools tests
+	$(VENV)/bin/ruff check actions bot rasa_ext stack tools bench tests
+	$(VENV)/bin/ruff format --check actions bot rasa_ext stack tools bench tests
 
 format: $(INSTALLED)
-	$(VENV)/bin/ruff format actions bot channels rasa_ext tools tests
-	$(VENV)/bin/ruff check --fix actions bot channels rasa_ext tools tests
+	$(VENV)/bin/ruff format actions bot rasa_ext stack tools bench tests
+	$(VENV)/bin/ruff check --fix actions bot rasa_ext stack tools bench tests
 
 test: $(MODEL) lint validate
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \
@@ -73,11 +73,11 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 bench: $(MODEL)
 	@command -v redis-server >/dev/null || $(APT) install -y -qq redis-server \
 		|| { $(APT) update -qq && $(APT) install -y -qq redis-server; }
-	$(PY) -m tools.bench
+	$(PY) -m bench
 
 # Message-to-reply latency through the Telegram layer (fake transport, real Rasa).
 bench-telegram: $(MODEL)
-	$(PY) -m tools.bench_telegram
+	$(PY) -m bench telegram
 
 clean:
 	rm -rf results reports .pytest_cache .ruff_cache

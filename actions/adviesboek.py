@@ -49,6 +49,7 @@ FASEN_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "titel": _TEKST,
                     "opent_verkoop": {"type": "boolean"},
+                    "met_klant": {"type": "boolean"},
                     "vereist": {"type": "array", "items": _TEKST},
                     "waarschuwing": _TEKST,
                 },
@@ -170,6 +171,7 @@ class Fase:
     naam: str
     titel: str
     opent_verkoop: bool = False
+    met_klant: bool = False
     vereist: tuple[str, ...] = ()
     waarschuwing: str | None = None
 
@@ -202,7 +204,8 @@ def _zin(item: str | dict[str, str]) -> str:
     return f'"{item.strip()}"'
 
 
-def _laad_fasen(pad: Path) -> dict[str, Fase]:
+def laad_fasen(pad: Path = ADVIES_MAP / "fasen.yml") -> dict[str, Fase]:
+    """The phases in sales order: the one list, read by the advice, practice and the bench."""
     bron = YamlBestand(pad)
     bron.controleer(FASEN_SCHEMA)
     fasen = {
@@ -210,6 +213,7 @@ def _laad_fasen(pad: Path) -> dict[str, Fase]:
             naam=naam,
             titel=f["titel"],
             opent_verkoop=f.get("opent_verkoop", False),
+            met_klant=f.get("met_klant", False),
             vereist=tuple(f.get("vereist", ())),
             waarschuwing=f.get("waarschuwing"),
         )
@@ -233,7 +237,7 @@ def _laad_producten(pad: Path) -> dict[str, Productsoort]:
 
 def laad_adviesboek(map_: Path = ADVIES_MAP) -> Adviesboek:
     """Load and check every advice file; raise YamlFout on the first problem."""
-    fasen = _laad_fasen(map_ / "fasen.yml")
+    fasen = laad_fasen(map_ / "fasen.yml")
     producten = _laad_producten(map_ / "producten.yml")
     teksten = YamlBestand(map_ / "teksten.yml")
     teksten.controleer(TEKSTEN_SCHEMA)

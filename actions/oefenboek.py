@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from actions.adviesboek import laad_fasen
 from actions.yaml_bron import YamlBestand, YamlFout
 
 OEFEN_MAP = Path(__file__).parent / "oefenen"
-FASEN = ("contact", "behoefte", "presentatie", "bezwaar", "afsluiting", "nazorg")
+# The phases with a customer, in order (met_klant in actions/advies/fasen.yml).
+FASEN = tuple(naam for naam, fase in laad_fasen().items() if fase.met_klant)
 VRAAGTYPEN = ("open", "gesloten", "alternatief", "geen_vraag")
 
 _TEKST = {"type": "string", "minLength": 1}

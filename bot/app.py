@@ -73,7 +73,7 @@ def build_application(
         rasa=rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout),
     )
 
-    app.add_handler(TypeHandler(Update, handlers.poort), group=-1)
+    app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     for c in COMMANDOS:
         app.add_handler(
             CommandHandler(c.naam, handlers.commando(c.payload), filters.UpdateType.MESSAGE)
@@ -100,7 +100,7 @@ def run_telegram(settings: Settings) -> int:
             app.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
-                url_path=settings.webhook_pad,
+                url_path=settings.webhook_path,
                 webhook_url=settings.webhook_url,
                 secret_token=settings.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,

@@ -18,8 +18,8 @@ from bot.commands import commando_naam, payload_voor
 from bot.keyboards import (
     GEKOZEN_DATA,
     MAX_TEKST,
-    Knoppenbord,
-    gekozen_toetsenbord,
+    Keyboard,
+    gekozen_keyboard,
     knoptitel,
     splits_tekst,
     utf16_lengte,
@@ -39,7 +39,7 @@ class Dienst:
 
     settings: Settings
     rasa: RasaClient
-    knoppen: Knoppenbord = field(default_factory=Knoppenbord)
+    knoppen: Keyboard = field(default_factory=Keyboard)
     geweigerd: set[int] = field(default_factory=set)  # users who got their one refusal
 
 
@@ -73,7 +73,7 @@ async def coach_beurt(context: ContextTypes.DEFAULT_TYPE, chat_id: int, bericht:
         for i, deel in enumerate(delen):
             # The keyboard goes under the last part, where the seller's eyes are.
             laatste = i == len(delen) - 1
-            markup = d.knoppen.toetsenbord(coachbericht.knoppen) if laatste else None
+            markup = d.knoppen.markup(coachbericht.knoppen) if laatste else None
             await stuur(context, chat_id, deel, markup)
 
 
@@ -105,7 +105,7 @@ def _aangesproken(bericht: Message, bot_id: int, gebruikersnaam: str) -> bool:
     return False
 
 
-async def poort(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs before every handler: only private chats, and only allowed sellers.
 
     Group chats: the coach answers only when addressed there, and then only to
@@ -189,7 +189,7 @@ async def knop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         gebruikt.append(bericht.message_id)
         titel = knoptitel(bericht.reply_markup, data) or "gekozen"
         try:
-            await query.edit_message_reply_markup(gekozen_toetsenbord(titel, texts.GEKOZEN_PREFIX))
+            await query.edit_message_reply_markup(gekozen_keyboard(titel, texts.GEKOZEN_PREFIX))
         except BadRequest as exc:  # e.g. a message too old to edit: not worth a failure
             logger.debug("Toetsenbord niet aangepast: %s", exc)
     await coach_beurt(context, update.effective_chat.id, payload)

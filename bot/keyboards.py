@@ -26,7 +26,7 @@ def utf16_lengte(tekst: str) -> int:
     return len(tekst.encode("utf-16-le")) // 2
 
 
-class Knoppenbord:
+class Keyboard:
     """Maps payloads to callback_data and back."""
 
     def __init__(self, max_sleutels: int = 10_000) -> None:
@@ -52,7 +52,7 @@ class Knoppenbord:
             return self._sleutels.get(data)
         return None
 
-    def toetsenbord(self, knoppen: Sequence[Knop]) -> InlineKeyboardMarkup | None:
+    def markup(self, knoppen: Sequence[Knop]) -> InlineKeyboardMarkup | None:
         if not knoppen:
             return None
         # One button per row: titles are whole situations, read on a phone.
@@ -67,7 +67,7 @@ class Knoppenbord:
         return InlineKeyboardMarkup(rijen)
 
 
-def gekozen_toetsenbord(titel: str, prefix: str) -> InlineKeyboardMarkup:
+def gekozen_keyboard(titel: str, prefix: str) -> InlineKeyboardMarkup:
     """What replaces a used keyboard: only the chosen button, marked."""
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(prefix + titel, callback_data=GEKOZEN_DATA)]]

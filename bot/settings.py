@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
-ROOT = Path(__file__).resolve().parent.parent
+from stack.paths import ROOT
 
 # Telegram bot tokens look like 123456789:AAE...(35 chars). The same pattern
 # is used to redact tokens from logs (bot/logs.py).
@@ -49,7 +49,7 @@ class Settings:
     log_level: str = "INFO"
 
     @property
-    def webhook_pad(self) -> str:
+    def webhook_path(self) -> str:
         """The local path to listen on: the path of WEBHOOK_URL (behind a reverse proxy)."""
         return urlparse(self.webhook_url or "").path.strip("/")
 
@@ -144,8 +144,8 @@ def load_settings(
     instellingen["webhook_secret"] = geheim
     if (listen := lees("WEBHOOK_LISTEN")) is not None:
         instellingen["webhook_listen"] = listen
-    if (poort := lees("WEBHOOK_PORT")) is not None:
-        instellingen["webhook_port"] = int(_getal("WEBHOOK_PORT", poort, int, 1))
+    if (port := lees("WEBHOOK_PORT")) is not None:
+        instellingen["webhook_port"] = int(_getal("WEBHOOK_PORT", port, int, 1))
 
     niveau = (lees("LOG_LEVEL") or "INFO").upper()
     if niveau not in LOG_NIVEAUS:

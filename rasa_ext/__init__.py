@@ -1,1 +1,2 @@
-"""What runs inside the Rasa server: registered components, the REST channel, serving."""
+"""What runs inside the Rasa server: the REST channel, registered NLU components, the serving
+entry point (`python -m rasa_ext.server`) and the version-checked patches."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from fake_telegram import Opstelling, draaiende_bot, instellingen
 
-from bot import stack as stackmodule
 from bot.rasa_client import RasaClient
+from stack import launcher as stackmodule
+from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
 
 RASA_TEST_TOKEN = "rasa-test-token"
 
@@ -30,17 +30,17 @@ def coach_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stackmodul
     if not stackmodule.MODEL.is_file():
         pytest.fail("models/coach.tar.gz ontbreekt: train eerst met `make train`", pytrace=False)
     map_ = tmp_path_factory.mktemp("stack")
-    actie_poort = stackmodule.vrije_poort()
-    rasa_poort = stackmodule.vrije_poort()
-    while rasa_poort == actie_poort:
-        rasa_poort = stackmodule.vrije_poort()
+    actie_port = stackmodule.free_port()
+    rasa_port = stackmodule.free_port()
+    while rasa_port == actie_port:
+        rasa_port = stackmodule.free_port()
     endpoints = stackmodule.schrijf_endpoints(
-        map_ / "endpoints.yml", actie_poort, map_ / "tracker.db"
+        map_ / "endpoints.yml", actie_port, map_ / "tracker.db"
     )
     try:
         with stackmodule.coach_stack(
-            rasa_poort=rasa_poort,
-            actie_poort=actie_poort,
+            rasa_port=rasa_port,
+            actie_port=actie_port,
             endpoints=endpoints,
             logmap=map_,
             auth_token=RASA_TEST_TOKEN,

@@ -9,7 +9,7 @@ import pytest
 
 from actions.adviesboek import ADVIES_MAP, laad_adviesboek
 from actions.yaml_bron import YamlFout
-from tools import controleer
+from tools import validate
 from tools.domein import fase_per_intent
 
 
@@ -33,8 +33,8 @@ def _regel_met(pad: Path, stuk: str) -> int:
 
 def test_echte_adviezen_laden_en_dekken_elke_fase_intent() -> None:
     boek = laad_adviesboek()
-    assert controleer.problemen_dekking(boek, fase_per_intent()) == []
-    assert controleer.problemen_lengte(boek) == []
+    assert validate.problemen_dekking(boek, fase_per_intent()) == []
+    assert validate.problemen_lengte(boek) == []
 
 
 def test_kapotte_yaml_noemt_bestand_en_regel(kopie: Path) -> None:
@@ -73,7 +73,7 @@ def test_ontbrekend_advies_voor_een_intent_faalt_in_validate(kopie: Path) -> Non
     boek = laad_adviesboek(kopie)
     fasen = dict(fase_per_intent())
     fasen["bezwaar_verzonnen"] = "bezwaar"
-    problemen = controleer.problemen_dekking(boek, fasen)
+    problemen = validate.problemen_dekking(boek, fasen)
     assert any("bezwaar_verzonnen" in p and "bezwaar.yml" in p for p in problemen)
 
 
@@ -82,7 +82,7 @@ def test_te_lang_advies_wordt_gemeld(kopie: Path) -> None:
     tekst = pad.read_text(encoding="utf-8")
     eerste_tip = next(r for r in tekst.splitlines() if r.strip().startswith("- tip:"))
     _vervang(pad, eerste_tip, eerste_tip + " " + "heel lang verhaal " * 40)
-    problemen = controleer.problemen_lengte(laad_adviesboek(kopie))
+    problemen = validate.problemen_lengte(laad_adviesboek(kopie))
     assert any("herstel.yml" in p and "tekens" in p for p in problemen)
 
 

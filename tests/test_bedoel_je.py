@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import BOEK, ActionBedoelJe, ActionCoach
+from actions.coach_acties import BOEK, ActionBedoelJe, ActionCoach
 from actions.coach import kandidaten
 from actions.oefen_acties import ActionOefenBegin
 

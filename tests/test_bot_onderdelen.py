@@ -14,16 +14,16 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from fake_telegram import TEST_TOKEN
 from telegram import Bot
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
 from bot.commands import COMMANDOS, commando_naam, payload_voor
-from bot.keyboards import MAX_CALLBACK_BYTES, Knoppenbord, splits_tekst, utf16_lengte
+from bot.keyboards import MAX_CALLBACK_BYTES, Keyboard, splits_tekst, utf16_lengte
 from bot.logs import VERVANGING, setup_logging
 from bot.rasa_client import Knop, RasaFout, lees_antwoord
 from bot.settings import ROOT, ConfigError, load_settings
+from tests.support.fake_telegram import TEST_TOKEN
 
 # --- settings -------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ def test_instellingen_gelezen() -> None:
         dotenv_path=None,
     )
     assert s.allowed_user_ids == {111, 222, 333}
-    assert s.webhook_pad == "telegram"
+    assert s.webhook_path == "telegram"
     assert s.webhook_secret and re.fullmatch(r"[A-Za-z0-9_-]+", s.webhook_secret)
     assert s.rasa_url == "http://rasa:5005" and s.rasa_token == "t"
     assert s.log_level == "DEBUG"
@@ -166,7 +166,7 @@ def test_commando_naam() -> None:
 
 
 def test_korte_payload_reist_mee_lange_krijgt_sleutel() -> None:
-    bord = Knoppenbord()
+    bord = Keyboard()
     kort = '/fase_menu{"gekozen_fase":"voorbereiding"}'
     lang = '/fase_menu{"gekozen_fase":"voorbereiding","product":"' + "é" * 40 + '"}'
     assert bord.data_voor(kort) == kort
@@ -180,19 +180,17 @@ def test_korte_payload_reist_mee_lange_krijgt_sleutel() -> None:
 
 
 def test_sleutelmap_blijft_begrensd() -> None:
-    bord = Knoppenbord(max_sleutels=3)
+    bord = Keyboard(max_sleutels=3)
     sleutels = [bord.data_voor("/x" + "y" * 70 + str(i)) for i in range(5)]
     assert bord.payload_voor(sleutels[0]) is None
     assert bord.payload_voor(sleutels[-1]) is not None
 
 
 def test_toetsenbord_een_knop_per_rij() -> None:
-    markup = Knoppenbord().toetsenbord(
-        [Knop("A", "/a"), Knop("B", "/b"), Knop("Site", url="https://x.nl")]
-    )
+    markup = Keyboard().markup([Knop("A", "/a"), Knop("B", "/b"), Knop("Site", url="https://x.nl")])
     assert markup is not None
     assert [[k.text for k in rij] for rij in markup.inline_keyboard] == [["A"], ["B"], ["Site"]]
-    assert Knoppenbord().toetsenbord([]) is None
+    assert Keyboard().markup([]) is None
 
 
 def test_splitsen_op_regeleinden() -> None:

@@ -1,4 +1,4 @@
-"""bot.stack and bot.terminal: starting, failing and stopping servers; the terminal chat."""
+"""stack.launcher and bot.terminal: starting, failing and stopping servers; the terminal chat."""
 
 from __future__ import annotations
 
@@ -14,21 +14,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fake_telegram import nieuwe_chat
 
 from actions.adviesboek import laad_adviesboek
-from bot import stack as stackmodule
 from bot.settings import ROOT
-from bot.stack import Server, Stack, StackFout, start_server, stop_server, wacht_op_gezond
+from stack import launcher as stackmodule
+from stack.launcher import Server, Stack, StackFout, start_server, stop_server, wacht_op_gezond
+from tests.support.fake_telegram import nieuwe_chat
 
 
 def _proces(tmp_path: Path, code: str, naam: str = "testserver") -> Server:
-    poort = stackmodule.vrije_poort()
+    port = stackmodule.free_port()
     return start_server(
         naam,
         [sys.executable, "-c", code],
-        poort,
-        f"http://127.0.0.1:{poort}/health",
+        port,
+        f"http://127.0.0.1:{port}/health",
         tmp_path / f"{naam}.log",
     )
 
@@ -85,14 +85,14 @@ def test_bezette_poort(tmp_path: Path) -> None:
     with socket.socket() as bezet:
         bezet.bind(("127.0.0.1", 0))
         bezet.listen()
-        poort = bezet.getsockname()[1]
-        with pytest.raises(StackFout, match=f"poort {poort}"):
-            stackmodule.start_actieserver(poort, tmp_path / "a.log")
+        port = bezet.getsockname()[1]
+        with pytest.raises(StackFout, match=f"poort {port}"):
+            stackmodule.start_actieserver(port, tmp_path / "a.log")
 
 
 def test_zonder_model(tmp_path: Path) -> None:
     with pytest.raises(StackFout, match="make train"):
-        stackmodule.start_rasa(stackmodule.vrije_poort(), model=tmp_path / "geen.tar.gz")
+        stackmodule.start_rasa(stackmodule.free_port(), model=tmp_path / "geen.tar.gz")
 
 
 def test_endpoints_bestand(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from actions.oefen_acties import kies_scenario
 from actions.oefenboek import OEFEN_MAP, laad_oefenboek
 from actions.scorekaart import score, scorekaart
 from actions.yaml_bron import YamlFout
-from tools.controleer import problemen_oefenen
 from tools.oefen_eval import GELABELD, meet
+from tools.validate import problemen_oefenen
 
 BOEK = laad_oefenboek()
 VW = BOEK.vraagtypen

@@ -9,7 +9,7 @@ import pytest
 from test_rasa_server import nieuwe_verkoper, praat, slots
 
 from actions.oefenboek import laad_oefenboek
-from bot import stack as stackmodule
+from stack import launcher as stackmodule
 
 BOEK = laad_oefenboek()
 LAPTOP = BOEK.scenarios["laptop"]
@@ -111,15 +111,15 @@ def test_lang_en_anderstalig_antwoord_wordt_beoordeeld(coach_stack: stackmodule.
 
 @pytest.mark.timeout(600)
 def test_scorekaart_overleeft_een_herstart(tmp_path: Path) -> None:
-    actie_poort, rasa_poort = stackmodule.vrije_poort(), stackmodule.vrije_poort()
+    actie_port, rasa_port = stackmodule.free_port(), stackmodule.free_port()
     endpoints = stackmodule.schrijf_endpoints(
-        tmp_path / "endpoints.yml", actie_poort, tmp_path / "tracker.db"
+        tmp_path / "endpoints.yml", actie_port, tmp_path / "tracker.db"
     )
-    url, verkoper = f"http://127.0.0.1:{rasa_poort}", "herstart-oefenen"
-    acties = stackmodule.start_actieserver(actie_poort, tmp_path / "actions.log")
+    url, verkoper = f"http://127.0.0.1:{rasa_port}", "herstart-oefenen"
+    acties = stackmodule.start_actieserver(actie_port, tmp_path / "actions.log")
 
     def start() -> stackmodule.Server:
-        rasa = stackmodule.start_rasa(rasa_poort, tmp_path / "rasa.log", endpoints=endpoints)
+        rasa = stackmodule.start_rasa(rasa_port, tmp_path / "rasa.log", endpoints=endpoints)
         stackmodule.wacht_op_gezond([acties, rasa])
         return rasa
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import RASA_TEST_TOKEN
 
-from bot import stack as stackmodule
+from stack import launcher as stackmodule
 from tools.domein import ROOT
 
 FASEN = [
@@ -37,7 +37,7 @@ SLECHTE_INVOER = [
     "'; DROP TABLE events; --",
 ]
 STILTE_TEKST = yaml.safe_load((ROOT / "credentials.yml").read_text())[
-    "channels.coach_rest.CoachRestInput"
+    "rasa_ext.channel.CoachRestInput"
 ]["stilte_tekst"]
 
 
@@ -150,20 +150,20 @@ def test_zelfde_situatie_twee_keer_geeft_ander_advies(coach_stack: stackmodule.S
 def rasa_zonder_actieserver(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     """Endpoints pointing at a port where no action server listens."""
     endpoints = stackmodule.schrijf_endpoints(
-        tmp_path / "endpoints.yml", stackmodule.vrije_poort(), tmp_path / "tracker.db"
+        tmp_path / "endpoints.yml", stackmodule.free_port(), tmp_path / "tracker.db"
     )
-    yield endpoints, stackmodule.vrije_poort()
+    yield endpoints, stackmodule.free_port()
 
 
 @pytest.mark.timeout(600)
 def test_actieserver_uit_en_herstart_bewaart_de_fase(
     rasa_zonder_actieserver: tuple[Path, int], tmp_path: Path
 ) -> None:
-    endpoints, poort = rasa_zonder_actieserver
-    url = f"http://127.0.0.1:{poort}"
+    endpoints, port = rasa_zonder_actieserver
+    url = f"http://127.0.0.1:{port}"
 
     def start() -> stackmodule.Server:
-        server = stackmodule.start_rasa(poort, tmp_path / "rasa.log", endpoints=endpoints)
+        server = stackmodule.start_rasa(port, tmp_path / "rasa.log", endpoints=endpoints)
         stackmodule.wacht_op_gezond([server])
         return server
 

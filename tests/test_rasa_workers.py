@@ -1,7 +1,7 @@
-"""bot.rasa_server: the worker processes, and what the Rasa server process loads.
+"""rasa_ext.server: the worker processes, and what the Rasa server process loads.
 
 The supervisor is tested with small stand-in workers that, like Rasa's under
-bot.rasa_patches, listen with SO_REUSEPORT; `make bench` runs it with real Rasa
+rasa_ext.patches, listen with SO_REUSEPORT; `make bench` runs it with real Rasa
 workers and a Redis lock store.
 """
 
@@ -20,9 +20,9 @@ import httpx
 import pytest
 from test_bot_stack import _leeft
 
-from bot import rasa_server
-from bot import stack as stackmodule
 from bot.settings import ROOT
+from rasa_ext import server as rasa_server
+from stack import launcher as stackmodule
 
 # Answers every GET with its pid and the environment the supervisor gave it.
 STANDIN_WORKER = textwrap.dedent(
@@ -103,12 +103,12 @@ def test_endpoints_uit_de_argumenten() -> None:
     assert rasa_server._endpoints(["run"]) == Path("endpoints.yml")
 
 
-def _start_supervisor(tmp_path: Path, poort: int) -> subprocess.Popen[bytes]:
+def _start_supervisor(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     script = tmp_path / "worker.py"
     script.write_text(STANDIN_WORKER, encoding="utf-8")
     code = (
-        "import sys; from bot.rasa_server import bedien_workers; "
-        f"sys.exit(bedien_workers(2, [sys.executable, {str(script)!r}, '{poort}']))"
+        "import sys; from rasa_ext.server import bedien_workers; "
+        f"sys.exit(bedien_workers(2, [sys.executable, {str(script)!r}, '{port}']))"
     )
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
 
@@ -120,19 +120,19 @@ def _wacht(voorwaarde: object, timeout: float = 15.0) -> None:
         time.sleep(0.1)
 
 
-def _antwoorden(poort: int, aantal: int) -> list[dict[str, str]]:
+def _antwoorden(port: int, aantal: int) -> list[dict[str, str]]:
     # A new connection per request: the kernel picks a worker per connection.
     return [
-        json.loads(httpx.get(f"http://127.0.0.1:{poort}/", timeout=5).text) for _ in range(aantal)
+        json.loads(httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text) for _ in range(aantal)
     ]
 
 
 def test_twee_workers_op_een_poort_en_netjes_stoppen(tmp_path: Path) -> None:
-    poort = stackmodule.vrije_poort()
-    supervisor = _start_supervisor(tmp_path, poort)
+    port = stackmodule.free_port()
+    supervisor = _start_supervisor(tmp_path, port)
     try:
-        _wacht(lambda: stackmodule.luisteraars(poort) == 2)
-        antwoorden = _antwoorden(poort, 40)
+        _wacht(lambda: stackmodule.luisteraars(port) == 2)
+        antwoorden = _antwoorden(port, 40)
         pids = {a["pid"] for a in antwoorden}
         assert len(pids) == 2, "de kernel verdeelt verbindingen over beide workers"
         assert supervisor.pid not in pids
@@ -140,20 +140,20 @@ def test_twee_workers_op_een_poort_en_netjes_stoppen(tmp_path: Path) -> None:
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(15) == 0
         _wacht(lambda: not any(_leeft(pid) for pid in pids))
-        assert stackmodule.luisteraars(poort) == 0
+        assert stackmodule.luisteraars(port) == 0
     finally:
         if supervisor.poll() is None:
             supervisor.kill()
 
 
 def test_een_dode_worker_stopt_de_server(tmp_path: Path) -> None:
-    poort = stackmodule.vrije_poort()
-    supervisor = _start_supervisor(tmp_path, poort)
+    port = stackmodule.free_port()
+    supervisor = _start_supervisor(tmp_path, port)
     try:
-        _wacht(lambda: stackmodule.luisteraars(poort) == 2)
-        pids = {a["pid"] for a in _antwoorden(poort, 40)}
+        _wacht(lambda: stackmodule.luisteraars(port) == 2)
+        pids = {a["pid"] for a in _antwoorden(port, 40)}
         os.kill(next(iter(pids)), signal.SIGKILL)
-        # A supervisor (bot.stack, systemd) must see the server fail, not run at half strength.
+        # A supervisor (stack.launcher, systemd) must see the server fail, not run at half strength.
         assert supervisor.wait(15) != 0
         _wacht(lambda: not any(_leeft(pid) for pid in pids))
     finally:

@@ -1,6 +1,6 @@
 """End to end: the real Application against the real Rasa and action servers.
 
-Only Telegram's transport is fake (tests/fake_telegram.py). The servers start
+Only Telegram's transport is fake (tests/support/fake_telegram.py). The servers start
 once per session (tests/conftest.py); each test uses fresh chat ids, so the
 conversations in Rasa's tracker store do not interfere.
 """
@@ -17,7 +17,16 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from fake_telegram import (
+
+from actions.adviesboek import laad_adviesboek
+from actions.oefenboek import laad_oefenboek
+from bot import texts
+from bot.commands import COMMANDOS
+from bot.logs import VERVANGING, setup_logging
+from bot.rasa_client import RasaClient
+from bot.settings import ROOT
+from stack.launcher import Stack
+from tests.support.fake_telegram import (
     BOT_NAAM,
     TEST_TOKEN,
     Opstelling,
@@ -27,22 +36,13 @@ from fake_telegram import (
     nieuwe_chat,
 )
 
-from actions.adviesboek import laad_adviesboek
-from actions.oefenboek import laad_oefenboek
-from bot import texts
-from bot.commands import COMMANDOS
-from bot.logs import VERVANGING, setup_logging
-from bot.rasa_client import RasaClient
-from bot.settings import ROOT
-from bot.stack import Stack
-
 # The first test also waits for the servers to start (up to 180 s).
 pytestmark = pytest.mark.timeout(300)
 
 BOEK = laad_adviesboek()
 DOMEIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 STILTE_TEKST = yaml.safe_load((ROOT / "credentials.yml").read_text())[
-    "channels.coach_rest.CoachRestInput"
+    "rasa_ext.channel.CoachRestInput"
 ]["stilte_tekst"]
 
 

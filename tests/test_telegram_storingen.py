@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_telegram import TEST_TOKEN, Opstelling, draaiende_bot, instellingen, knoppen
 
 from bot import texts
 from bot.keyboards import utf16_lengte
 from bot.rasa_client import RasaClient
-from bot.stack import vrije_poort
+from stack.launcher import free_port
+from tests.support.fake_telegram import TEST_TOKEN, Opstelling, draaiende_bot, instellingen, knoppen
 
 CHAT = 4242
 
@@ -66,7 +66,7 @@ async def bot(nep_rasa: NepRasa) -> AsyncIterator[Opstelling]:
 async def test_rasa_onbereikbaar_melding_binnen_seconden_en_een_logregel(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    rasa = RasaClient(f"http://127.0.0.1:{vrije_poort()}", timeout=5)  # nobody listens there
+    rasa = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=5)  # nobody listens there
     async with draaiende_bot(instellingen(), rasa) as o:
         caplog.set_level(logging.DEBUG, logger="bot")
         begin = time.monotonic()
@@ -86,9 +86,9 @@ async def test_rasa_te_traag(caplog: pytest.LogCaptureFixture) -> None:
         verbindingen.append(schrijver)  # accept, read nothing, answer nothing
 
     server = await asyncio.start_server(zwijg, "127.0.0.1", 0)
-    poort = server.sockets[0].getsockname()[1]
+    port = server.sockets[0].getsockname()[1]
     try:
-        rasa = RasaClient(f"http://127.0.0.1:{poort}", timeout=1.0)
+        rasa = RasaClient(f"http://127.0.0.1:{port}", timeout=1.0)
         async with draaiende_bot(instellingen(), rasa) as o:
             begin = time.monotonic()
             await o.verwerk(o.updates.tekst(CHAT, "klant twijfelt"))
@@ -294,18 +294,18 @@ async def test_zelfde_verkoper_op_volgorde_ook_als_rasa_wisselend_traag_is(
 
 
 async def test_webhook_met_en_zonder_geheim(nep_rasa: NepRasa) -> None:
-    poort = vrije_poort()
+    port = free_port()
     settings = instellingen(
         webhook_url="https://coach.example.org/telegram-hook",
         webhook_secret="juist-geheim",
         webhook_listen="127.0.0.1",
-        webhook_port=poort,
+        webhook_port=port,
     )
     async with draaiende_bot(settings, nep_rasa.client(), updater=True) as o:
         await o.app.updater.start_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path=settings.webhook_pad,
+            url_path=settings.webhook_path,
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
         )
@@ -314,7 +314,7 @@ async def test_webhook_met_en_zonder_geheim(nep_rasa: NepRasa) -> None:
             assert gezet["url"] == settings.webhook_url
             assert gezet["secret_token"] == "juist-geheim"
 
-            url = f"http://127.0.0.1:{poort}/telegram-hook"
+            url = f"http://127.0.0.1:{port}/telegram-hook"
             update = o.updates.tekst(CHAT, "via webhook").to_dict()
             async with httpx.AsyncClient() as http:
                 zonder = await http.post(url, json=update)
@@ -336,4 +336,4 @@ async def test_webhook_met_en_zonder_geheim(nep_rasa: NepRasa) -> None:
 def test_token_niet_in_webhook_pad() -> None:
     # The token is not needed in the URL: the secret header authenticates Telegram.
     settings = instellingen(webhook_url="https://coach.example.org/hook")
-    assert TEST_TOKEN not in settings.webhook_pad
+    assert TEST_TOKEN not in settings.webhook_path

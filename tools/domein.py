@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from rasa_ext.domein import fase_per_intent as _fase_per_intent
+from stack.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "domain.yml"
 
 _ANNOTATIE = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")

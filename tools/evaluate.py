@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from stack.paths import RASA
 from tools.blind import berichten, blinde_sets, scoor
 from tools.blind import rapport as blind_rapport
 from tools.blind import voorspel as voorspel_blind
@@ -34,7 +35,6 @@ from tools.nlu_eval import (
 from tools.oefen_eval import GELABELD, meet, rapport
 
 RAPPORTEN = ROOT / "reports"
-RASA = str(Path(sys.executable).parent / "rasa")
 
 
 def rasa_test_nlu(model: Path, uit: Path) -> list[Voorspelling]:

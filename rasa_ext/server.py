@@ -1,12 +1,15 @@
-"""`rasa run` as the coach serves it: Rasa 3.6.21 with bot.rasa_patches.
+"""`rasa run` as the coach serves it: Rasa 3.6.21 with rasa_ext.patches.
 
-    python -m bot.rasa_server run --enable-api --model models/coach.tar.gz
-    SANIC_WORKERS=2 python -m bot.rasa_server run ...   two workers (Redis lock store needed)
+    python -m rasa_ext.server run --enable-api --model models/coach.tar.gz
+    SANIC_WORKERS=2 python -m rasa_ext.server run ...   two workers (Redis lock store needed)
 
 Two things differ from `rasa run` besides the patches:
 
 - TensorFlow imports jax (if installed) only for TF Lite conversion, which Rasa
-  never does; blocking that import saves ~65 MiB per process.
+  never does; blocking that import saves ~65 MiB per process. jax stays in
+  requirements.lock because tensorflow 2.12 declares it (Requires-Dist): a
+  lock without it would differ from what pip resolves, and every existing
+  .venv would keep it anyway.
 - Workers. Sanic forks them from a main process that has imported all of Rasa
   and TensorFlow (~500 MiB) and then only waits; the workers share one socket and
   connections pile up on whichever worker accepts first. Here this process stays
@@ -27,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.proces import sterf_met_ouder
+from stack.process import sterf_met_ouder
 
 WORKER_VLAG = "VERKOOPCOACH_RASA_WORKER"  # set in the worker processes this module starts
 IN_GEHEUGEN = (None, "in_memory")
@@ -108,11 +111,11 @@ def main() -> None:
             print(waarschuwing, file=sys.stderr, flush=True)
             os.environ["SANIC_WORKERS"] = "1"  # or Rasa forks anyway with a Redis lock store
         if aantal > 1:
-            sys.exit(bedien_workers(aantal, [sys.executable, "-m", "bot.rasa_server", *argv]))
+            sys.exit(bedien_workers(aantal, [sys.executable, "-m", "rasa_ext.server", *argv]))
     sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` now raises ImportError
-    from bot import rasa_patches
+    from rasa_ext import patches  # refuses to load on another Rasa version
 
-    rasa_patches.installeer(gedeelde_poort=WORKER_VLAG in os.environ)
+    patches.installeer(shared_port=WORKER_VLAG in os.environ)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

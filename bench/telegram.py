@@ -1,25 +1,11 @@
-"""Message-to-reply latency through the Telegram bot layer, with real Rasa.
-
-Starts the action server and the Rasa server (models/coach.tar.gz) on free
-ports, runs the real python-telegram-bot Application with the fake Telegram
-transport from the tests, and measures from the moment an update enters the
-update queue until the bot's first sendMessage for that chat: the time a
-seller waits for an answer, minus Telegram's own network.
-
-    .venv/bin/python -m tools.bench_telegram [--berichten 40] [--rondes 10]
-
-Scenario "1 verkoper": one chat, messages one after the other.
-Scenario "20 tegelijk": 20 chats each send a message at the same moment, for
---rondes rounds. For comparison: the same messages straight to Rasa without the
-bot, and the bot layer alone with an instant fake Rasa.
-"""
+"""`python -m bench telegram` (make bench-telegram): message-to-reply latency through the
+Telegram layer with real Rasa; the scenarios are in docs/bench-methode.md."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import itertools
-import math
 import statistics
 import sys
 import tempfile
@@ -28,9 +14,10 @@ from pathlib import Path
 
 import httpx
 
-from bot import stack as stackmodule
+from bench.measure import percentiel
 from bot.rasa_client import RasaClient
-from tests.fake_telegram import Opstelling, draaiende_bot, instellingen
+from stack import launcher as stackmodule
+from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
 
 # What sellers type, across the phases (advice from the action server, plus menus).
 BERICHTEN = [
@@ -45,12 +32,6 @@ BERICHTEN = [
     "/fase_menu",
     "/fase_overzicht",
 ]
-
-
-def p95(waarden: list[float]) -> float:
-    """Nearest-rank 95th percentile."""
-    gesorteerd = sorted(waarden)
-    return gesorteerd[max(0, math.ceil(0.95 * len(gesorteerd)) - 1)]
 
 
 async def beurt(o: Opstelling, chats: list[int], teksten: list[str]) -> list[float]:
@@ -106,18 +87,18 @@ async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench telegram")
     parser.add_argument("--berichten", type=int, default=40, help="berichten voor 1 verkoper")
     parser.add_argument("--rondes", type=int, default=10, help="rondes van 20 tegelijk")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp:
         map_ = Path(tmp)
-        actie, rasa = stackmodule.vrije_poort(), stackmodule.vrije_poort()
+        actie, rasa = stackmodule.free_port(), stackmodule.free_port()
         endpoints = stackmodule.schrijf_endpoints(map_ / "endpoints.yml", actie, map_ / "t.db")
         try:
             with stackmodule.coach_stack(
-                rasa_poort=rasa, actie_poort=actie, endpoints=endpoints, logmap=map_
+                rasa_port=rasa, actie_port=actie, endpoints=endpoints, logmap=map_
             ) as stack:
                 resultaten = asyncio.run(meet(stack.rasa_url, None, args.berichten, args.rondes))
         except stackmodule.StackFout as exc:
@@ -127,10 +108,6 @@ def main(argv: list[str] | None = None) -> int:
     print("| scenario | berichten | mediaan | p95 |")
     print("|---|---:|---:|---:|")
     for naam, tijden in resultaten.items():
-        mediaan = statistics.median(tijden) * 1000
-        print(f"| {naam} | {len(tijden)} | {mediaan:.0f} ms | {p95(tijden) * 1000:.0f} ms |")
+        mediaan, p95 = statistics.median(tijden) * 1000, percentiel(tijden, 95) * 1000
+        print(f"| {naam} | {len(tijden)} | {mediaan:.0f} ms | {p95:.0f} ms |")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,12 +1,12 @@
 """Start the action server and the Rasa server, then chat (terminal or Telegram).
 
-    python -m bot.stack shell   terminal chat
-    python -m bot.stack run     Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
+    python -m stack shell   terminal chat
+    python -m stack run     Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
 
 Each server runs in its own process group, so stopping it also stops anything
 it spawned; on Linux a server also gets SIGTERM when this process dies. The
-start/stop functions are reused by the tests (tests/conftest.py) and
-tools/bench_telegram.py.
+start/stop functions are reused by the tests (tests/conftest.py) and the
+benchmark (bench/).
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ from pathlib import Path
 
 import httpx
 
-from bot import rasa_server
-from bot.proces import sterf_met_ouder
 from bot.settings import BOTFATHER_UITLEG, ROOT, ConfigError, load_settings
+from rasa_ext import server as rasa_server
+from stack.process import sterf_met_ouder
 
 MODEL = ROOT / "models" / "coach.tar.gz"
 ENDPOINTS = ROOT / "endpoints.yml"
 CREDENTIALS = ROOT / "credentials.yml"
 LOGMAP = ROOT / "var" / "logs"
-RASA_POORT = 5005
-ACTIE_POORT = 5055  # must match endpoints.yml
+RASA_PORT = 5005
+ACTIE_PORT = 5055  # must match endpoints.yml
 OPSTART_TIMEOUT = 180.0  # seconds; Rasa needs 20-40 s on a small machine
 STOP_TIMEOUT = 10.0
 
@@ -64,8 +64,8 @@ class Server:
     proces: subprocess.Popen[bytes]
     gezondheid_url: str
     log: Path
-    poort: int = 0
-    workers: int = 1  # processes that each listen on `poort` (bot.rasa_server)
+    port: int = 0
+    workers: int = 1  # processes that each listen on `port` (rasa_ext.server)
 
     def leeft(self) -> bool:
         return self.proces.poll() is None
@@ -77,16 +77,16 @@ class Server:
         except httpx.HTTPError:
             return False
         # The first worker answers the health URL; the others may still load the model.
-        return self.workers == 1 or luisteraars(self.poort) >= self.workers
+        return self.workers == 1 or luisteraars(self.port) >= self.workers
 
 
-def vrije_poort() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def luisteraars(poort: int) -> int:
+def luisteraars(port: int) -> int:
     """Sockets listening on TCP `poort` (IPv4), from /proc/net/tcp; 0 where that is missing."""
     try:
         regels = Path("/proc/net/tcp").read_text().splitlines()[1:]
@@ -96,16 +96,16 @@ def luisteraars(poort: int) -> int:
     return sum(
         1
         for velden in (regel.split() for regel in regels)
-        if velden[3] == "0A" and int(velden[1].rsplit(":", 1)[1], 16) == poort
+        if velden[3] == "0A" and int(velden[1].rsplit(":", 1)[1], 16) == port
     )
 
 
-def poort_vrij(poort: int) -> bool:
+def port_free(port: int) -> bool:
     with socket.socket() as s:
         # SO_REUSEADDR: a port in TIME_WAIT is free; one with a listener is not.
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            s.bind(("0.0.0.0", poort))
+            s.bind(("0.0.0.0", port))
         except OSError:
             return False
     return True
@@ -120,14 +120,14 @@ def _omgeving() -> dict[str, str]:
 def start_server(
     naam: str,
     cmd: list[str],
-    poort: int,
+    port: int,
     gezondheid_url: str,
     log: Path,
     omgeving: dict[str, str] | None = None,
 ) -> Server:
-    if not poort_vrij(poort):
+    if not port_free(port):
         raise StackFout(
-            f"poort {poort} voor de {naam} is al in gebruik: draait de coach al? Stop die eerst."
+            f"poort {port} voor de {naam} is al in gebruik: draait de coach al? Stop die eerst."
         )
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as uitvoer:
@@ -141,17 +141,17 @@ def start_server(
             start_new_session=True,  # own process group: Ctrl-C reaches us, not them
             preexec_fn=sterf_met_ouder if sys.platform == "linux" else None,
         )
-    return Server(naam, proces, gezondheid_url, log, poort)
+    return Server(naam, proces, gezondheid_url, log, port)
 
 
-def start_actieserver(poort: int = ACTIE_POORT, log: Path = LOGMAP / "actions.log") -> Server:
+def start_actieserver(port: int = ACTIE_PORT, log: Path = LOGMAP / "actions.log") -> Server:
     cmd = [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions"]
-    cmd += ["--port", str(poort)]
-    return start_server("actieserver", cmd, poort, f"http://127.0.0.1:{poort}/health", log)
+    cmd += ["--port", str(port)]
+    return start_server("actieserver", cmd, port, f"http://127.0.0.1:{port}/health", log)
 
 
 def start_rasa(
-    poort: int = RASA_POORT,
+    port: int = RASA_PORT,
     log: Path = LOGMAP / "rasa.log",
     *,
     model: Path = MODEL,
@@ -163,15 +163,15 @@ def start_rasa(
     """`workers` sets SANIC_WORKERS; by default it comes from the environment (1 if unset)."""
     if not model.is_file():
         raise StackFout(f"geen model in {model}: train het eerst met `make train`")
-    # bot.rasa_server is `rasa run` without per-message costs that buy nothing.
-    cmd = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model)]
-    cmd += ["--port", str(poort), "--endpoints", str(endpoints)]
+    # rasa_ext.server is `rasa run` without per-message costs that buy nothing.
+    cmd = [sys.executable, "-m", "rasa_ext.server", "run", "--enable-api", "--model", str(model)]
+    cmd += ["--port", str(port), "--endpoints", str(endpoints)]
     cmd += ["--credentials", str(credentials), "--interface", "127.0.0.1"]
     if auth_token:
         cmd += ["--auth-token", auth_token]
-    url = f"http://127.0.0.1:{poort}/status" + (f"?token={auth_token}" if auth_token else "")
+    url = f"http://127.0.0.1:{port}/status" + (f"?token={auth_token}" if auth_token else "")
     omgeving = {"SANIC_WORKERS": str(workers)} if workers else {}
-    server = start_server("Rasa-server", cmd, poort, url, log, omgeving)
+    server = start_server("Rasa-server", cmd, port, url, log, omgeving)
     server.workers, _ = rasa_server.kies_workers(workers or rasa_server.aantal_workers(), endpoints)
     return server
 
@@ -244,19 +244,19 @@ def stop_alle(servers: list[Server]) -> None:
 
 
 def schrijf_endpoints(
-    pad: Path, actie_poort: int, tracker_db: Path, *, redis_poort: int | None = None
+    pad: Path, actie_port: int, tracker_db: Path, *, redis_port: int | None = None
 ) -> Path:
     """An endpoints file like endpoints.yml, for another action port and tracker database.
 
-    With `redis_poort` the conversations and their locks live in Redis on
+    With `redis_port` the conversations and their locks live in Redis on
     127.0.0.1 instead: the serving set-up of docs/serving.md.
     """
-    if redis_poort is None:
+    if redis_port is None:
         opslag = f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     else:
-        redis = f"  type: redis\n  url: 127.0.0.1\n  port: {redis_poort}\n"
+        redis = f"  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n"
         opslag = f"tracker_store:\n{redis}lock_store:\n{redis}"
-    pad.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actie_poort}/webhook"\n{opslag}')
+    pad.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actie_port}/webhook"\n{opslag}')
     return pad
 
 
@@ -264,15 +264,15 @@ def schrijf_endpoints(
 class Stack:
     """A running action server + Rasa server."""
 
-    rasa_poort: int
-    actie_poort: int
+    rasa_port: int
+    actie_port: int
     auth_token: str | None
     logmap: Path
     servers: list[Server] = field(default_factory=list)
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_poort}"
+        return f"http://127.0.0.1:{self.rasa_port}"
 
     def server(self, naam: str) -> Server:
         return next(s for s in self.servers if s.naam == naam)
@@ -285,7 +285,7 @@ class Stack:
         oud = self.server("actieserver")
         if oud.leeft():
             return
-        nieuw = start_actieserver(self.actie_poort, self.logmap / "actions.log")
+        nieuw = start_actieserver(self.actie_port, self.logmap / "actions.log")
         self.servers[self.servers.index(oud)] = nieuw
         wacht_op_gezond([nieuw], timeout)
 
@@ -296,8 +296,8 @@ class Stack:
 @contextmanager
 def coach_stack(
     *,
-    rasa_poort: int = RASA_POORT,
-    actie_poort: int = ACTIE_POORT,
+    rasa_port: int = RASA_PORT,
+    actie_port: int = ACTIE_PORT,
     endpoints: Path = ENDPOINTS,
     model: Path = MODEL,
     logmap: Path = LOGMAP,
@@ -307,13 +307,13 @@ def coach_stack(
     rasa_workers: int | None = None,
 ) -> Iterator[Stack]:
     """Start both servers, wait until healthy, and always stop them afterwards."""
-    stack = Stack(rasa_poort, actie_poort, auth_token, logmap)
+    stack = Stack(rasa_port, actie_port, auth_token, logmap)
     try:
         melding("De coach start: actieserver en Rasa-server (dat duurt 20 tot 40 seconden)...")
-        stack.servers.append(start_actieserver(actie_poort, logmap / "actions.log"))
+        stack.servers.append(start_actieserver(actie_port, logmap / "actions.log"))
         stack.servers.append(
             start_rasa(
-                rasa_poort,
+                rasa_port,
                 logmap / "rasa.log",
                 model=model,
                 endpoints=endpoints,
@@ -328,17 +328,17 @@ def coach_stack(
         stop_alle(stack.servers)
 
 
-def _sigterm_als_ctrl_c(signum: int, frame: object) -> None:
+def sigterm_als_ctrl_c(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # so every finally-block runs and the servers are stopped
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start de verkoopcoach met Rasa en actieserver.")
     parser.add_argument("modus", choices=["shell", "run"])
-    parser.add_argument("--rasa-poort", type=int, default=RASA_POORT)
-    parser.add_argument("--actie-poort", type=int, default=ACTIE_POORT)
+    parser.add_argument("--rasa-port", type=int, default=RASA_PORT)
+    parser.add_argument("--actie-port", type=int, default=ACTIE_PORT)
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _sigterm_als_ctrl_c)
+    signal.signal(signal.SIGTERM, sigterm_als_ctrl_c)
 
     try:
         settings = load_settings(token_nodig=False)
@@ -350,18 +350,18 @@ def main(argv: list[str] | None = None) -> int:
         _melding(f"Geen TELEGRAM_BOT_TOKEN: de coach start in de terminal. {BOTFATHER_UITLEG}")
 
     endpoints = ENDPOINTS
-    if args.actie_poort != ACTIE_POORT:
+    if args.actie_port != ACTIE_PORT:
         (ROOT / "var").mkdir(exist_ok=True)
         endpoints = schrijf_endpoints(
             Path(tempfile.mkdtemp(prefix="endpoints-", dir=ROOT / "var")) / "endpoints.yml",
-            args.actie_poort,
+            args.actie_port,
             ROOT / "var" / "tracker.db",
         )
     (ROOT / "var").mkdir(exist_ok=True)  # the SQLite tracker store lives there
     try:
         with coach_stack(
-            rasa_poort=args.rasa_poort,
-            actie_poort=args.actie_poort,
+            rasa_port=args.rasa_port,
+            actie_port=args.actie_port,
             endpoints=endpoints,
             auth_token=settings.rasa_token,
         ) as stack:

@@ -1,15 +1,26 @@
-"""Small measuring helpers for `make bench`: percentiles, medians of runs, peak RSS."""
+"""Measuring: percentiles, medians of runs, CPU steal and peak memory from /proc."""
 
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 PROC = Path("/proc")
 GEHEUGEN_INTERVAL = 0.5  # seconds between two samples of VmHWM
+
+
+def getal(data: Any, *pad: str) -> float | None:
+    """The number at `pad` in nested dicts, or None when it is missing."""
+    for sleutel in pad:
+        if not isinstance(data, dict) or sleutel not in data:
+            return None
+        data = data[sleutel]
+    return float(data) if isinstance(data, int | float) else None
 
 
 def percentiel(waarden: Sequence[float], p: float) -> float:
@@ -19,14 +30,8 @@ def percentiel(waarden: Sequence[float], p: float) -> float:
 
 
 def latentie_ms(seconden: Sequence[float]) -> dict[str, float]:
-    """p50/p95/p99 in milliseconds of one run's latencies."""
     ms = [s * 1000 for s in seconden]
-    return {
-        "p50": percentiel(ms, 50),
-        "p95": percentiel(ms, 95),
-        "p99": percentiel(ms, 99),
-        "n": len(ms),
-    }
+    return {f"p{p}": percentiel(ms, p) for p in (50, 95, 99)} | {"n": len(ms)}
 
 
 def mediaan_van_runs(runs: Sequence[dict[str, float]]) -> dict[str, float]:
@@ -45,7 +50,7 @@ def steal(voor: list[int], na: list[int]) -> float:
     return verschil[7] / sum(verschil) if sum(verschil) else 0.0
 
 
-def _kb(pad: Path, veld: str) -> int:
+def kb(pad: Path, veld: str) -> int:
     """A `<veld>: <n> kB` line of a /proc file; 0 when the process is gone."""
     try:
         for regel in pad.read_text().splitlines():
@@ -56,58 +61,33 @@ def _kb(pad: Path, veld: str) -> int:
     return 0
 
 
-def _status_kb(pid: int, veld: str) -> int:
-    """A field such as VmHWM (peak RSS) from /proc/<pid>/status."""
-    return _kb(PROC / str(pid) / "status", veld)
-
-
-def _pss_kb(pid: int) -> int:
-    """Proportional set size: each resident page divided by the processes sharing it."""
-    return _kb(PROC / str(pid) / "smaps_rollup", "Pss")
-
-
-def _ouders() -> dict[int, int]:
-    """pid -> parent pid for every process we can see."""
-    ouders: dict[int, int] = {}
-    for map_ in PROC.iterdir():
-        if not map_.name.isdigit():
-            continue
-        try:
-            # The command may contain spaces and parentheses: split after the last ')'.
-            velden = (map_ / "stat").read_text().rsplit(")", 1)[1].split()
-            ouders[int(map_.name)] = int(velden[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    return ouders
-
-
 def boom(pid: int) -> list[int]:
     """The process and all its descendants (`rasa run` may fork workers)."""
     kinderen: dict[int, list[int]] = {}
-    for kind, ouder in _ouders().items():
-        kinderen.setdefault(ouder, []).append(kind)
+    for map_ in PROC.iterdir():
+        if not map_.name.isdigit():
+            continue
+        try:  # the command may contain spaces and parentheses: split after the last ')'
+            ouder = int((map_ / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kinderen.setdefault(ouder, []).append(int(map_.name))
     resultaat, te_doen = [], [pid]
     while te_doen:
-        huidig = te_doen.pop()
-        resultaat.append(huidig)
+        resultaat.append(huidig := te_doen.pop())
         te_doen.extend(kinderen.get(huidig, []))
     return resultaat
 
 
 class PiekGeheugen:
-    """Samples the memory of process trees in a background thread.
+    """Samples the memory of process trees in a background thread (docs/benchmarks.md).
 
-    Keeps the highest VmHWM seen per pid, so a child that exits before the end
-    still counts. `piek_mb(naam)` is the sum over the tree: an upper bound of the
-    tree's peak resident memory (equal to it when the server does not fork; with
-    forked workers the pages they share with their parent count in each).
-    `pss_piek_mb(naam)` is the highest sum of PSS seen in one sample: every page
-    counted once, shared pages divided over the processes that share them.
+    `piek_mb`: sum over the tree of the highest VmHWM seen per pid (a child that
+    exits early still counts). `pss_piek_mb`: the highest sum of PSS in one sample.
     """
 
-    def __init__(self, wortels: dict[str, int], interval: float = GEHEUGEN_INTERVAL) -> None:
+    def __init__(self, wortels: dict[str, int]) -> None:
         self.wortels = wortels
-        self.interval = interval
         self.per_pid: dict[str, dict[int, int]] = {naam: {} for naam in wortels}
         self.pss_piek: dict[str, int] = dict.fromkeys(wortels, 0)
         self._stop = threading.Event()
@@ -115,15 +95,14 @@ class PiekGeheugen:
 
     def meet(self) -> None:
         for naam, wortel in self.wortels.items():
-            gezien = self.per_pid[naam]
-            pss = 0
+            gezien, pss = self.per_pid[naam], 0
             for pid in boom(wortel):
-                gezien[pid] = max(gezien.get(pid, 0), _status_kb(pid, "VmHWM"))
-                pss += _pss_kb(pid)
+                gezien[pid] = max(gezien.get(pid, 0), kb(PROC / str(pid) / "status", "VmHWM"))
+                pss += kb(PROC / str(pid) / "smaps_rollup", "Pss")
             self.pss_piek[naam] = max(self.pss_piek[naam], pss)
 
     def _lus(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._stop.wait(GEHEUGEN_INTERVAL):
             self.meet()
 
     def __enter__(self) -> PiekGeheugen:
@@ -143,36 +122,16 @@ class PiekGeheugen:
         return self.pss_piek[naam] / 1024
 
     def processen(self, naam: str) -> int:
-        return sum(1 for kb in self.per_pid[naam].values() if kb)
+        return sum(1 for waarde in self.per_pid[naam].values() if waarde)
 
 
 def machine() -> dict[str, object]:
     """nproc, memory and CPU model of this machine, and its load when the bench starts."""
-    import os
-
-    cpu = next(
-        (
-            regel.split(":", 1)[1].strip()
-            for regel in (PROC / "cpuinfo").read_text().splitlines()
-            if regel.startswith("model name")
-        ),
-        "onbekend",
-    )
+    regels = (PROC / "cpuinfo").read_text().splitlines()
+    cpu = next((r.split(":", 1)[1].strip() for r in regels if r.startswith("model name")), "")
     return {
         "nproc": len(os.sched_getaffinity(0)),
-        "geheugen_gb": round(_meminfo_kb("MemTotal") / 1024**2, 1),
-        "cpu": cpu,
+        "geheugen_gb": round(kb(PROC / "meminfo", "MemTotal") / 1024**2, 1),
+        "cpu": cpu or "onbekend",
         "load_bij_start": list(os.getloadavg()),
     }
-
-
-def _meminfo_kb(veld: str) -> int:
-    for regel in (PROC / "meminfo").read_text().splitlines():
-        if regel.startswith(f"{veld}:"):
-            return int(regel.split()[1])
-    return 0
-
-
-def gemiddelde(waarden: Iterable[float]) -> float:
-    lijst = list(waarden)
-    return sum(lijst) / len(lijst) if lijst else 0.0

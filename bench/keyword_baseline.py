@@ -1,11 +1,5 @@
-"""A keyword baseline for `make bench`: the floor any trained pipeline must beat.
-
-Every word of the training examples votes for the intents it occurs under, with
-weight P(intent | word). A word is a keyword of an intent when at least
-`MIN_AANDEEL` of its occurrences are under that intent and it occurs at least
-`MIN_AANTAL` times. A message gets the intent with the highest sum of keyword
-weights; a message without any keyword is `nlu_fallback`.
-"""
+"""The keyword baseline of `make bench`, the floor any trained pipeline must beat: each word
+votes for its intents with weight P(intent | word), if it is a keyword (docs/bench-methode.md)."""
 
 from __future__ import annotations
 

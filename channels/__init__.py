@@ -1,1 +1,0 @@
-"""Rasa input channels for verkoopcoach (loaded by the Rasa server via credentials.yml)."""
