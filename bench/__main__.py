@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import serve, train
+from bench.blind import blind_uitslag
 from bench.keyword_baseline import KeywordBaseline
 from bench.measure import GEHEUGEN_INTERVAL, machine
 from bench.report import schrijf_json, schrijf_markdown
@@ -32,7 +33,14 @@ from bench.traffic import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN, Verkeer
 from stack.launcher import sigterm_als_ctrl_c
 from stack.paths import ROOT
 from tools.domein import fase_per_intent, nlu_voorbeelden
-from tools.nlu_eval import GEEN_FASE, HELD_OUT, Voorspelling, fase_scores, fase_van
+from tools.nlu_eval import (
+    GEEN_FASE,
+    HELD_OUT,
+    Voorspelling,
+    fase_scores,
+    fase_van,
+    laad_model_parser,
+)
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 WERKMAP = ROOT / "reports" / "bench"
@@ -134,6 +142,7 @@ def meet_keyword(rijen: list[tuple[str, str, Path]], runs: int = 5) -> dict[str,
     return {
         "training": {"runs_s": tijden, "mediaan_s": statistics.median(tijden)},
         "nlu": nlu_uitslag(rijen, [baseline.parse(t) for t, _, _ in rijen]),
+        "blind": blind_uitslag(baseline.parse),
     }
 
 
@@ -209,9 +218,11 @@ def bench(argv: list[str]) -> int:
         modellen = {naam: Path(pipelines[naam]["model"]) for naam in (PROJECT, STANDAARD)}
         _melding("servers starten: " + ", ".join(f"{n} met {m}" for n, m in modellen.items()))
         gemeten = serve.meet_modellen(modellen, WERKMAP, verkeer, max(1, args.workers), _melding)
-        for naam in modellen:
+        for naam, model in modellen.items():
             pipelines[naam]["nlu"] = nlu_uitslag(rijen, gemeten[naam].pop("voorspellingen"))
             pipelines[naam].update(gemeten[naam])
+            _melding(f"{naam}: blinde sets")
+            pipelines[naam]["blind"] = blind_uitslag(laad_model_parser(model))
     except Exception as exc:  # report what was measured so far, then fail
         _melding(f"FOUT: {exc}")
         resultaat["fout"] = str(exc)

@@ -78,6 +78,29 @@ def resultaten_tabel(resultaat: dict[str, Any]) -> list[str]:
     ]
 
 
+def blind_tabel(resultaat: dict[str, Any]) -> list[str]:
+    """Per blind set (and its typo'd copy): the issue-10 figures for each pipeline."""
+    pipelines = resultaat["pipelines"]
+    sets = list((pipelines.get(KEYWORD, {}).get("blind") or {}).keys())
+    maten = (
+        ("fase-nauwkeurigheid", "fase_nauwkeurigheid", "fractie"),
+        ("macro-F1", "macro_f1", "fractie"),
+        ("zeker advies, verkeerde fase", "fout_zeker", "procent"),
+        ("naar het menu", "naar_menu", "procent"),
+        ("buiten domein naar de fallback", "ood_fallback", "procent"),
+    )
+    regels = [
+        "| set | meting | project | Rasa-standaard | keyword |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for naam in sets:
+        for label, sleutel, opmaak in maten:
+            waarden = [getal(pipelines.get(k, {}), "blind", naam, sleutel) for k in KOLOMMEN]
+            cellen = " | ".join(OPMAAK[opmaak](w) if w is not None else "—" for w in waarden)
+            regels.append(f"| {naam} | {label} | {cellen} |")
+    return regels
+
+
 def doelen_tabel(resultaat: dict[str, Any]) -> list[str]:
     teken = {True: "gehaald", False: "**gemist**", None: "niet gemeten"}
     return [
@@ -167,6 +190,7 @@ def opzet_tabel(resultaat: dict[str, Any]) -> list[str]:
 def schrijf_markdown(resultaat: dict[str, Any], pad: Path) -> None:
     delen = {
         "Resultaten": resultaten_tabel,
+        "Blinde sets": blind_tabel,
         "Doelen": doelen_tabel,
         "F1 per fase": fase_tabel,
         "Hoe gemeten": opzet_tabel,
@@ -175,7 +199,7 @@ def schrijf_markdown(resultaat: dict[str, Any], pad: Path) -> None:
         "# Benchmarks",
         "",
         "Gegenereerd door `make bench` (`python -m bench`) uit één gemeten run; niet met de hand "
-        "bewerken. Ruwe cijfers: `reports/bench.json`. Issue 4 beschrijft de doelen, "
+        "bewerken. Ruwe cijfers: `reports/bench.json`. Issues 4 en 10 beschrijven de doelen, "
         "[bench-methode.md](bench-methode.md) hoe er gemeten wordt.",
         "",
         *kop(resultaat),

@@ -1,8 +1,9 @@
-"""Cross-validation that keeps authors apart: leave one author out (`make evaluate CV=1`).
+"""Cross-validation that keeps authors apart: group k-fold by author (`make evaluate CV=1`).
 
 Every file `data/nlu/<fase>/<auteur>.yml` belongs to the author named by its stem
-(`basis` is the data from before the author split). Each fold trains on all other
-authors and tests on one, so a fold never sees the test author's phrasing. The
+(`basis` is the data from before the author split). The authors are dealt over
+the folds; each fold trains on the other folds' authors and tests on its own, so
+a fold never sees the test authors' phrasing. The
 general files at the top of data/nlu/ (greetings, menu, practice mode) are always
 trained on and never tested. Reported per phase (accuracy, macro-F1) next to per
 intent (accuracy).
@@ -22,9 +23,12 @@ from tools.nlu_eval import Voorspelling, fase_scores, laad_model_parser
 NLU = ROOT / "data" / "nlu"
 
 
+VOUWEN = 5
+
+
 @dataclass(frozen=True)
 class Vouw:
-    auteur: str
+    auteurs: tuple[str, ...]
     n: int
     fase_nauwkeurigheid: float
     macro_f1: float
@@ -39,24 +43,30 @@ def auteurs(map_: Path = NLU) -> dict[str, list[Path]]:
     return dict(per)
 
 
-def vouw(auteur: str, per_auteur: dict[str, list[Path]], config: Path, werk: Path) -> Vouw:
+def vouw(
+    nummer: int,
+    auteurs: tuple[str, ...],
+    per_auteur: dict[str, list[Path]],
+    config: Path,
+    werk: Path,
+) -> Vouw:
     from rasa.model_training import train_nlu
 
-    train = werk / f"train_{auteur}"
+    bestanden = {pad for a in auteurs for pad in per_auteur[a]}
+    train = werk / f"train_{nummer}"
     for pad in NLU.rglob("*.yml"):
-        if pad not in per_auteur[auteur]:
+        if pad not in bestanden:
             doel = train / pad.relative_to(NLU)
             doel.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(pad, doel)
-    model = train_nlu(str(config), str(train), str(werk), fixed_model_name=f"cv_{auteur}")
+    model = train_nlu(str(config), str(train), str(werk), fixed_model_name=f"cv_{nummer}")
     parse = laad_model_parser(Path(str(model)))
-    bestanden = set(per_auteur[auteur])
     voorspellingen = [
         Voorspelling(t, i, *parse(t)) for t, i, pad in nlu_voorbeelden(NLU) if pad in bestanden
     ]
     nauwkeurigheid, scores = fase_scores(voorspellingen)
     return Vouw(
-        auteur,
+        auteurs,
         len(voorspellingen),
         nauwkeurigheid,
         sum(s.f1 for s in scores) / max(len(scores), 1),
@@ -64,22 +74,25 @@ def vouw(auteur: str, per_auteur: dict[str, list[Path]], config: Path, werk: Pat
     )
 
 
-def kruisvalidatie(config: Path = ROOT / "config.yml") -> list[Vouw]:
+def kruisvalidatie(config: Path = ROOT / "config.yml", vouwen: int = VOUWEN) -> list[Vouw]:
     per_auteur = auteurs()
+    namen = sorted(per_auteur)
+    groepen = [tuple(namen[i::vouwen]) for i in range(min(vouwen, len(namen)))]
     with tempfile.TemporaryDirectory() as tmp:
-        return [vouw(a, per_auteur, config, Path(tmp)) for a in sorted(per_auteur)]
+        return [vouw(i, g, per_auteur, config, Path(tmp)) for i, g in enumerate(groepen)]
 
 
 def rapport(vouwen: list[Vouw]) -> str:
     n = sum(v.n for v in vouwen) or 1
-    regels = ["Kruisvalidatie, één auteur eruit (fase: nauwkeurigheid, macro-F1; intent):"]
+    regels = ["Kruisvalidatie per auteursgroep (fase: nauwkeurigheid, macro-F1; intent):"]
     for v in vouwen:
         regels.append(
-            f"  {v.auteur:<10} n={v.n:<4} fase {v.fase_nauwkeurigheid:.3f}"
+            f"  {', '.join(v.auteurs):<34} n={v.n:<5} fase {v.fase_nauwkeurigheid:.3f}"
             f"  macro-F1 {v.macro_f1:.3f}  intent {v.intent_nauwkeurigheid:.3f}"
         )
     regels.append(
-        f"  gewogen    n={n:<4} fase {sum(v.fase_nauwkeurigheid * v.n for v in vouwen) / n:.3f}"
+        f"  {'gewogen':<34} n={n:<5}"
+        f" fase {sum(v.fase_nauwkeurigheid * v.n for v in vouwen) / n:.3f}"
         f"  macro-F1 {sum(v.macro_f1 * v.n for v in vouwen) / n:.3f}"
         f"  intent {sum(v.intent_nauwkeurigheid * v.n for v in vouwen) / n:.3f}"
     )
