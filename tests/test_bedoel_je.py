@@ -9,8 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.coach_acties import BOEK, ActionBedoelJe, ActionCoach
 from actions.coach import kandidaten
+from actions.coach_acties import BOEK, ActionBedoelJe, ActionCoach
 from actions.oefen_acties import ActionOefenBegin
 
 
