@@ -55,6 +55,21 @@ def zoek(tekst_woorden: list[str], zinnen: tuple[str, ...]) -> tuple[str, int] |
     return beste
 
 
+ONTKENNING_BEREIK = 2  # words before a phrase in which a negation denies it
+
+
+def gezegd(tekst_woorden: list[str], zinnen: tuple[str, ...], ontkenningen: frozenset[str]) -> bool:
+    """Is one of the phrases said, and not denied ("ik ga u niet pushen")?"""
+    tekst = " " + " ".join(tekst_woorden) + " "
+    for zin in zinnen:
+        for gevonden in _patroon(zin).finditer(tekst):
+            positie = tekst[: gevonden.start() + 1].count(" ") - 1
+            voor = tekst_woorden[max(0, positie - ONTKENNING_BEREIK) : positie]
+            if not ontkenningen.intersection(voor):
+                return True
+    return False
+
+
 # --- question type -----------------------------------------------------------
 
 
@@ -173,7 +188,8 @@ def vermeden(boek: Oefenboek, fase: str, tekst: str, jargon: tuple[str, ...] = (
     for regel in boek.vermijden:
         if fase not in regel.fasen:
             continue
-        if zoek(w, regel.zinnen) if regel.zinnen else _jargon(regel, tekst, w, jargon):
+        zinnen = regel.zinnen
+        if gezegd(w, zinnen, boek.ontkenningen) if zinnen else _jargon(regel, tekst, w, jargon):
             fout.append(regel.soort)
     return fout
 

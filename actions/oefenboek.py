@@ -42,6 +42,7 @@ REGELS_SCHEMA: dict[str, Any] = {
     "required": ["vraagtypen", "fasen", "vermijden", "willekeurig", "teksten"],
     "additionalProperties": False,
     "properties": {
+        "ontkenningen": _WOORDEN,
         "vraagtypen": {
             "type": "object",
             "additionalProperties": False,
@@ -252,6 +253,8 @@ class Oefenboek:
     willekeurig: tuple[str, ...]
     teksten: dict[str, str]
     scenarios: dict[str, Scenario]
+    # A phrase to avoid right after one of these words is denied, not said ("niet pushen").
+    ontkenningen: frozenset[str] = frozenset()
 
 
 def _laag(woorden: list[str]) -> tuple[str, ...]:
@@ -317,7 +320,15 @@ def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
             raise bron.fout(
                 ["teksten", sleutel], f"alleen {toegestaan} mag erin ({fout})"
             ) from None
-    return Oefenboek(vraagtypen, fasen, vermijden, _laag(data["willekeurig"]), teksten, scenarios)
+    return Oefenboek(
+        vraagtypen,
+        fasen,
+        vermijden,
+        _laag(data["willekeurig"]),
+        teksten,
+        scenarios,
+        frozenset(_laag(data.get("ontkenningen", []))),
+    )
 
 
 def _laad_scenario(pad: Path) -> Scenario:

@@ -97,6 +97,42 @@ def test_vermijden(fase: str, tekst: str, soort: str) -> None:
     assert beoordeel(BOEK, fase, tekst).uitslag == "fout"
 
 
+# Issue 14: four places where bare words taught the opposite of the seeds.
+@pytest.mark.parametrize(
+    ("fase", "tekst", "niet"),
+    [
+        # 1. Pressure and scarcity are never a closing technique (seed 000: no pressure).
+        ("afsluiting", "Het is de laatste, dus als u twijfelt is hij straks weg.", "goed"),
+        ("afsluiting", "Op is op, en alleen vandaag voor deze prijs.", "goed"),
+        # 2. The market trader's own line (seed 000) is no worn-out opener.
+        ("contact", "Goedemorgen! Als u iets speciaals zoekt, vraag het gerust.", "fout"),
+        # 3. Offering help after the sale is what seed 001 asks, not an opener.
+        ("nazorg", "Veel plezier ermee! Heeft u thuis nog hulp nodig bij het instellen?", "fout"),
+        # 4. Praising a colleague is no badmouthing.
+        ("nazorg", "Die collega van de kassa is echt goed, belt u haar gerust. Tot ziens!", "fout"),
+    ],
+)
+def test_wat_een_seed_aanraadt_of_verbiedt_wordt_niet_omgedraaid(
+    fase: str, tekst: str, niet: str
+) -> None:
+    assert beoordeel(BOEK, fase, tekst).uitslag != niet
+
+
+def test_druk_is_fout_en_ontkende_druk_niet() -> None:
+    assert "druk" in vermeden(BOEK, "afsluiting", "Het is de laatste, straks is hij weg.")
+    assert vermeden(BOEK, "afsluiting", "Ik ga u niet pushen, neemt u gerust de tijd.") == []
+    assert vermeden(BOEK, "presentatie", "Dat is geen troep, hoor.") == []
+
+
+def test_een_versleten_opener_telt_alleen_in_contact() -> None:
+    assert "versleten_opener" in vermeden(BOEK, "contact", "Heeft u hulp nodig?")
+    assert "versleten_opener" not in vermeden(BOEK, "nazorg", "Heeft u hulp nodig?")
+
+
+def test_een_collega_afkraken_blijft_fout() -> None:
+    assert "afkraken" in vermeden(BOEK, "nazorg", "Mijn collega weet er niks van, let er niet op.")
+
+
 def test_jargon_met_uitleg_mag() -> None:
     tekst = "Hij heeft een SSD, dat betekent dat hij in een paar tellen opstart."
     assert "jargon" not in vermeden(BOEK, "presentatie", tekst)
