@@ -2,11 +2,65 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+
+class OpslagComponent(GraphComponent):
+    """A trainable component that keeps what it learned in Rasa's model storage.
+
+    Subclasses write to `self.opslag()` in `train` and read it back in `lees`.
+    """
+
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OpslagComponent:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> OpslagComponent:
+        component = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as map_:
+                component.lees(map_)
+        except ValueError:  # trained on no data: nothing was stored
+            pass
+        return component
+
+    def opslag(self) -> Any:
+        """Context manager: the folder to store what `train` learned."""
+        return self._storage.write_to(self._resource)
+
+    @abstractmethod
+    def lees(self, map_: Path) -> None:
+        """Restore what `train` stored in `map_`."""
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

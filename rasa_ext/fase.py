@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import skops.io as sio
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -32,6 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from rasa_ext.components import OpslagComponent
 from rasa_ext.domein import fase_per_intent
 
 FASE_RANKING = "fase_ranking"  # [{"name": fase or general intent, "confidence": p}]
@@ -41,7 +41,7 @@ GROEP_BESTAND = "groep.json"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class FaseClassifier(GraphComponent, IntentClassifier):
+class FaseClassifier(OpslagComponent, IntentClassifier):
     """A phase-level text classifier of its own; re-ranks the intent classifier's output.
 
     TF-IDF on word 1-3-grams and character 2-5-grams (sublinear, so a long dictated
@@ -55,28 +55,16 @@ class FaseClassifier(GraphComponent, IntentClassifier):
         return {"domain": "domain.yml", "alpha": 1e-5, "epochs": 30, "random_state": 42}
 
     def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Pipeline | None = None,
-        groep: dict[str, str] | None = None,
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource
     ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._storage = model_storage
-        self._resource = resource
-        self.model = model
-        self.groep = groep or {}  # intent -> phase; general intents are their own group
+        super().__init__(config, model_storage, resource)
+        self.model: Pipeline | None = None
+        self.groep: dict[str, str] = {}  # intent -> phase; general intents are their own group
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FaseClassifier:
-        return cls(config, model_storage, resource)
+    def lees(self, map_: Path) -> None:
+        bestand = map_ / MODEL_BESTAND
+        self.model = sio.load(bestand, trusted=_vertrouwd(sio.get_untrusted_types(file=bestand)))
+        self.groep = json.loads((map_ / GROEP_BESTAND).read_text(encoding="utf-8"))
 
     def _groep_van(self, intent: str) -> str:
         return self.groep.get(intent, intent)
@@ -90,28 +78,10 @@ class FaseClassifier(GraphComponent, IntentClassifier):
         self.model.fit(
             [_tekst(m) for m in voorbeelden], [self._groep_van(m.get(INTENT)) for m in voorbeelden]
         )
-        with self._storage.write_to(self._resource) as map_:
+        with self.opslag() as map_:
             sio.dump(self.model, map_ / MODEL_BESTAND)
             (map_ / GROEP_BESTAND).write_text(json.dumps(self.groep), encoding="utf-8")
         return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> FaseClassifier:
-        try:
-            with model_storage.read_from(resource) as map_:
-                bestand = map_ / MODEL_BESTAND
-                model = sio.load(bestand, trusted=_vertrouwd(sio.get_untrusted_types(file=bestand)))
-                groep = json.loads((map_ / GROEP_BESTAND).read_text(encoding="utf-8"))
-        except ValueError:  # trained without NLU data: nothing to re-rank with
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, model, groep)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None or not messages:
@@ -192,16 +162,6 @@ class FaseFallbackClassifier(FallbackClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {**FallbackClassifier.get_default_config(), "drempels": {}}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FaseFallbackClassifier:
-        return cls({**cls.get_default_config(), **config})
 
     def _should_fallback(self, message: Message) -> bool:
         intent = message.data[INTENT]

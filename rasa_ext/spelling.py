@@ -14,16 +14,18 @@ import gzip
 import re
 from collections import Counter
 from importlib.metadata import distribution
+from pathlib import Path
 from typing import Any
 
 import msgpack
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_ext.components import OpslagComponent
 
 WOORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 MIN_LENGTE = 4  # shorter words are too often shorthand (ff, zn, wrs) to correct
@@ -51,7 +53,7 @@ def _bewerkingen(woord: str) -> set[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
-class SpellingCorrector(GraphComponent):
+class SpellingCorrector(OpslagComponent):
     """Corrects one-edit typos of unknown words; put it first in the pipeline."""
 
     @staticmethod
@@ -61,38 +63,12 @@ class SpellingCorrector(GraphComponent):
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource
     ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._storage = model_storage
-        self._resource = resource
-        self.rang: dict[str, int] = {}  # word -> rank; training words rank 0
+        super().__init__(config, model_storage, resource)
+        self.rang: dict[str, int] = {}  # word -> rank: its place in the word list
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SpellingCorrector:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SpellingCorrector:
-        component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as map_:
-                woorden = (map_ / WOORDENLIJST).read_text(encoding="utf-8").split("\n")
-        except ValueError:
-            return component
-        component.rang = {w: i for i, w in enumerate(woorden) if w}
-        return component
+    def lees(self, map_: Path) -> None:
+        woorden = (map_ / WOORDENLIJST).read_text(encoding="utf-8").split("\n")
+        self.rang = {w: i for i, w in enumerate(woorden) if w}
 
     def train(self, training_data: TrainingData) -> Resource:
         """The word list: training words by frequency, then wordfreq's; its order is the rank."""
@@ -100,7 +76,7 @@ class SpellingCorrector(GraphComponent):
         eigen = Counter(w for m in voorbeelden for w in WOORD.findall(_tekst(m)))
         lijst = [w for w, _ in eigen.most_common()]
         lijst += [w for w in wordfreq_nl(self.config["woorden"]) if w not in eigen]
-        with self._storage.write_to(self._resource) as map_:
+        with self.opslag() as map_:
             (map_ / WOORDENLIJST).write_text("\n".join(lijst), encoding="utf-8")
         self.rang = {w: i for i, w in enumerate(lijst)}
         return self._resource
