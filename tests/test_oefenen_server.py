@@ -8,10 +8,12 @@ import httpx
 import pytest
 from test_rasa_server import nieuwe_verkoper, praat, slots
 
+from actions.adviesboek import laad_adviesboek
 from actions.oefenboek import laad_oefenboek
 from stack import launcher as stackmodule
 
 BOEK = laad_oefenboek()
+COACH = laad_adviesboek()
 LAPTOP = BOEK.scenarios["laptop"]
 # A seller who gets some steps right and some wrong, one answer per step of the laptop scenario.
 ANTWOORDEN = {
@@ -80,11 +82,30 @@ def test_halverwege_stoppen(coach_stack: stackmodule.Stack) -> None:
 
 
 @pytest.mark.parametrize(
+    ("commando", "verwacht"), [("/nieuwe_klant", "nieuwe_klant"), ("/fase_overzicht", None)]
+)
+def test_commandos_werken_tijdens_het_oefenen(
+    coach_stack: stackmodule.Stack, commando: str, verwacht: str | None
+) -> None:
+    """/nieuw, /fase (and /help, /tips) answer as usual; then the same step is asked again."""
+    url, verkoper = coach_stack.rasa_url, nieuwe_verkoper()
+    praat(url, verkoper, "ik wil oefenen")
+    praat(url, verkoper, "laptop")
+    antwoord = teksten(praat(url, verkoper, commando))
+    if verwacht:
+        assert antwoord[0] == COACH.teksten[verwacht]
+    assert antwoord[0] != BOEK.teksten["commando_tijdens_oefenen"]
+    assert LAPTOP.stappen[0].klant in antwoord[-1], "daarna dezelfde stap opnieuw"
+    assert slots(url, verkoper)["oefen_stap"] == 0
+    assert slots(url, verkoper)["requested_slot"] == "oefen_antwoord"
+
+
+@pytest.mark.parametrize(
     ("invoer", "verwacht"),
     [
         ("😀👍", "geen_antwoord"),
         ("   ", "geen_antwoord"),
-        ("/nieuwe_klant", "commando_tijdens_oefenen"),
+        ("/greet", "commando_tijdens_oefenen"),
     ],
 )
 def test_slechte_invoer_tijdens_oefenen(
