@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
+import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -36,7 +36,6 @@ from rasa_ext.domein import fase_per_intent
 
 FASE_RANKING = "fase_ranking"  # [{"name": fase or general intent, "confidence": p}]
 UITVOER_LENGTE = 10
-MODEL_BESTAND = "fase.skops"
 GROEP_BESTAND = "groep.json"
 
 
@@ -62,8 +61,7 @@ class FaseClassifier(OpslagComponent, IntentClassifier):
         self.groep: dict[str, str] = {}  # intent -> phase; general intents are their own group
 
     def lees(self, map_: Path) -> None:
-        bestand = map_ / MODEL_BESTAND
-        self.model = sio.load(bestand, trusted=_vertrouwd(sio.get_untrusted_types(file=bestand)))
+        self.model = _lees_pijplijn(map_, self.config)
         self.groep = json.loads((map_ / GROEP_BESTAND).read_text(encoding="utf-8"))
 
     def _groep_van(self, intent: str) -> str:
@@ -79,7 +77,7 @@ class FaseClassifier(OpslagComponent, IntentClassifier):
             [_tekst(m) for m in voorbeelden], [self._groep_van(m.get(INTENT)) for m in voorbeelden]
         )
         with self.opslag() as map_:
-            sio.dump(self.model, map_ / MODEL_BESTAND)
+            _bewaar_pijplijn(self.model, map_)
             (map_ / GROEP_BESTAND).write_text(json.dumps(self.groep), encoding="utf-8")
         return self._resource
 
@@ -144,12 +142,32 @@ def _pijplijn(config: dict[str, Any]) -> Pipeline:
     )
 
 
-def _vertrouwd(typen: list[str]) -> list[str]:
-    """skops loads only what we trust: scikit-learn, numpy and scipy objects of our own model."""
-    vreemd = [t for t in typen if not t.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
-    if vreemd:
-        raise ValueError(f"onverwachte typen in het fasemodel: {vreemd}")
-    return typen
+def _bewaar_pijplijn(model: Pipeline, map_: Path) -> None:
+    """Only the learned numbers: vocabularies as JSON, weights as .npy (no pickle).
+
+    A fraction of the memory skops needs to load the same model (docs/serving.md),
+    and the predictions are identical (tests/test_nlu_componenten.py).
+    """
+    for naam, vectorizer in model.named_steps["kenmerken"].transformer_list:
+        vocabulaire = {k: int(v) for k, v in vectorizer.vocabulary_.items()}
+        (map_ / f"{naam}.json").write_text(json.dumps(vocabulaire), encoding="utf-8")
+        np.save(map_ / f"{naam}_idf.npy", vectorizer.idf_)
+    lineair = model.named_steps["model"]
+    for veld in ("coef_", "intercept_", "classes_"):
+        np.save(map_ / f"model_{veld}.npy", getattr(lineair, veld))
+
+
+def _lees_pijplijn(map_: Path, config: dict[str, Any]) -> Pipeline:
+    model = _pijplijn(config)
+    for naam, vectorizer in model.named_steps["kenmerken"].transformer_list:
+        vectorizer.vocabulary_ = json.loads((map_ / f"{naam}.json").read_text(encoding="utf-8"))
+        vectorizer.fixed_vocabulary_ = False
+        vectorizer.idf_ = np.load(map_ / f"{naam}_idf.npy")
+    lineair = model.named_steps["model"]
+    for veld in ("coef_", "intercept_", "classes_"):
+        setattr(lineair, veld, np.load(map_ / f"model_{veld}.npy"))
+    lineair.n_features_in_ = lineair.coef_.shape[1]
+    return model
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -116,3 +118,16 @@ def test_spelling_laat_knoppen_ongemoeid(spelling: SpellingCorrector) -> None:
     assert spelling.process([m])[0].get(TEXT) == "/bezwaar_prijs"
     m = Message(data={TEXT: "de kalnt twijfelt"})
     assert spelling.process([m])[0].get(TEXT) == "de klant twijfelt"
+
+
+def test_fasemodel_bewaren_en_laden_geeft_dezelfde_kansen(tmp_path: Path) -> None:
+    from rasa_ext.fase import _bewaar_pijplijn, _lees_pijplijn, _pijplijn
+
+    config = FaseClassifier.get_default_config()
+    teksten = ["te duur", "klant wil korting", "er komt iemand binnen", "hij kijkt rond", "pizza"]
+    model = _pijplijn(config).fit(teksten, ["bezwaar", "bezwaar", "contact", "contact", "out"])
+    _bewaar_pijplijn(model, tmp_path)
+    geladen = _lees_pijplijn(tmp_path, config)
+    proef = ["veel te duur", "iemand komt binnen", "onbekende zin"]
+    assert list(geladen.classes_) == list(model.classes_)
+    assert (geladen.predict_proba(proef) == model.predict_proba(proef)).all()
