@@ -37,6 +37,7 @@ def test_echte_adviezen_laden_en_dekken_elke_fase_intent() -> None:
     assert validate.problemen_lengte(boek) == []
 
 
+@pytest.mark.vijandig
 def test_kapotte_yaml_noemt_bestand_en_regel(kopie: Path) -> None:
     pad = kopie / "bezwaar.yml"
     regel = _regel_met(pad, "bezwaar_prijs:")

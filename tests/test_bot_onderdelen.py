@@ -48,6 +48,7 @@ def test_ongeldig_token_wordt_niet_herhaald() -> None:
     assert "\n" not in str(fout.value)
 
 
+@pytest.mark.vijandig
 @pytest.mark.parametrize(
     ("naam", "waarde", "melding"),
     [

@@ -299,6 +299,7 @@ def kopie(tmp_path: Path) -> Path:
     return Path(shutil.copytree(OEFEN_MAP, tmp_path / "oefenen"))
 
 
+@pytest.mark.vijandig
 def test_kapotte_yaml_noemt_bestand_en_regel(kopie: Path) -> None:
     pad = kopie / "scenarios" / "laptop.yml"
     regels = pad.read_text(encoding="utf-8").splitlines()

@@ -100,6 +100,7 @@ def test_commandos_werken_tijdens_het_oefenen(
     assert slots(url, verkoper)["requested_slot"] == "oefen_antwoord"
 
 
+@pytest.mark.vijandig
 @pytest.mark.parametrize(
     ("invoer", "verwacht"),
     [
@@ -120,6 +121,7 @@ def test_slechte_invoer_tijdens_oefenen(
     assert slots(url, verkoper)["oefen_stap"] == 0
 
 
+@pytest.mark.vijandig
 def test_lang_en_anderstalig_antwoord_wordt_beoordeeld(coach_stack: stackmodule.Stack) -> None:
     url, verkoper = coach_stack.rasa_url, nieuwe_verkoper()
     praat(url, verkoper, "ik wil oefenen")

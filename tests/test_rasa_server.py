@@ -88,6 +88,7 @@ def _payloads(berichten: list[dict]) -> list[str]:
     return [k["payload"].split("{")[0] for k in berichten[0].get("buttons", [])]
 
 
+@pytest.mark.vijandig
 @pytest.mark.parametrize("tekst", [*BUITEN_DOMEIN, "/nlu_fallback"])
 def test_niet_gokken_in_een_nieuw_gesprek(coach_stack: stackmodule.Stack, tekst: str) -> None:
     verkoper = nieuwe_verkoper()
@@ -105,6 +106,7 @@ def test_korting_geeft_advies_en_start_geen_oefenmodus(coach_stack: stackmodule.
     assert volgende[0]["text"].startswith("Afsluiting"), "geen oefensessie die het overneemt"
 
 
+@pytest.mark.vijandig
 @pytest.mark.parametrize("tekst", SLECHTE_INVOER, ids=range(len(SLECHTE_INVOER)))
 def test_slechte_invoer_krijgt_een_nederlands_antwoord(
     coach_stack: stackmodule.Stack, tekst: str
@@ -113,6 +115,33 @@ def test_slechte_invoer_krijgt_een_nederlands_antwoord(
     assert berichten and all(b.get("text") for b in berichten)
     assert berichten[0]["text"] != STILTE_TEKST, "de actieserver draait: echt antwoord verwacht"
     assert any(w in berichten[0]["text"].lower() for w in ("je", "klant", "u ", "fase"))
+
+
+# Button payloads travel as callback_data; a client can send any. None may crash or go silent.
+VERVALSTE_KNOPPEN = [
+    "/bestaat_niet",
+    '/fase_menu{"gekozen_fase":"verzonnen"}',
+    '/fase_menu{"gekozen_fase":' + '"x' * 500 + '"}',
+    '/oefenen_start{"oefen_scenario":"bestaat_niet"}',
+    '/bezwaar_prijs{"product":"<script>alert(1)</script>"}',
+    "/bezwaar_prijs{kapotte json",
+    "/action_bedoel_je",
+    '/nlu_fallback{"bedoel_je_tekst":"x","gelabeld":[1]}',
+]
+
+
+@pytest.mark.vijandig
+@pytest.mark.parametrize("payload", VERVALSTE_KNOPPEN, ids=range(len(VERVALSTE_KNOPPEN)))
+def test_vervalste_knop_geeft_een_nederlands_antwoord(
+    coach_stack: stackmodule.Stack, payload: str
+) -> None:
+    url, verkoper = coach_stack.rasa_url, nieuwe_verkoper()
+    berichten = praat(url, verkoper, payload)
+    assert berichten and all(b.get("text") for b in berichten)
+    assert berichten[0]["text"] != STILTE_TEKST, "een echt antwoord, geen vangnetzin"
+    assert slots(url, verkoper)["gelabeld"] is None, "een knop kan geen label verzinnen"
+    praat(url, verkoper, "/oefenen_stop")  # the forged /oefenen_start may have opened the picker
+    assert praat(url, verkoper, "klant zegt dat het te duur is")[0]["text"].startswith("Bezwaar")
 
 
 def test_menu_per_fase_en_een_knop_geeft_advies(coach_stack: stackmodule.Stack) -> None:
@@ -155,6 +184,7 @@ def rasa_zonder_actieserver(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     yield endpoints, stackmodule.free_port()
 
 
+@pytest.mark.vijandig
 @pytest.mark.timeout(600)
 def test_actieserver_uit_en_herstart_bewaart_de_fase(
     rasa_zonder_actieserver: tuple[Path, int], tmp_path: Path

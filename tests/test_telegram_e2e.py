@@ -174,6 +174,7 @@ NIET_TEKST = {
 }  # fmt: skip
 
 
+@pytest.mark.vijandig
 async def test_slechte_invoer_kort_antwoord_en_niets_naar_rasa(
     geteld: tuple[Opstelling, TellendeTransport],
 ) -> None:
@@ -201,6 +202,7 @@ async def test_slechte_invoer_kort_antwoord_en_niets_naar_rasa(
     assert transport.afzenders == [str(chat)]
 
 
+@pytest.mark.vijandig
 async def test_groepschat_alleen_privé(geteld: tuple[Opstelling, TellendeTransport]) -> None:
     coach, transport = geteld
     groep, verkoper = -1001234, nieuwe_chat()
@@ -237,6 +239,7 @@ async def test_groepschat_alleen_privé(geteld: tuple[Opstelling, TellendeTransp
 # --- allowed users ------------------------------------------------------------------------------
 
 
+@pytest.mark.vijandig
 async def test_alleen_toegestane_verkopers(coach_stack: Stack) -> None:
     toegestaan, vreemde = nieuwe_chat(), nieuwe_chat()
     transport = TellendeTransport()
@@ -265,6 +268,7 @@ async def test_alleen_toegestane_verkopers(coach_stack: Stack) -> None:
 # --- action server down ----------------------------------------------------------------------
 
 
+@pytest.mark.vijandig
 async def test_actieserver_uit(coach: Opstelling, coach_stack: Stack) -> None:
     chat = nieuwe_chat()
     await asyncio.to_thread(coach_stack.stop_actieserver)
@@ -281,6 +285,7 @@ async def test_actieserver_uit(coach: Opstelling, coach_stack: Stack) -> None:
 # --- no token in the logs, with the whole bot at DEBUG ----------------------------------------
 
 
+@pytest.mark.vijandig
 async def test_token_nergens_in_de_logs(coach_stack: Stack) -> None:
     stroom = io.StringIO()
     root = logging.getLogger()

@@ -23,6 +23,8 @@ from bot.rasa_client import RasaClient
 from stack.launcher import free_port
 from tests.support.fake_telegram import TEST_TOKEN, Opstelling, draaiende_bot, instellingen, knoppen
 
+pytestmark = pytest.mark.vijandig  # every test here is a fault or hostile input
+
 CHAT = 4242
 
 
