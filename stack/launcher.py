@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,9 +22,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -39,6 +41,8 @@ RASA_PORT = 5005
 ACTIE_PORT = 5055  # must match endpoints.yml
 OPSTART_TIMEOUT = 180.0  # seconds; Rasa needs 20-40 s on a small machine
 STOP_TIMEOUT = 10.0
+# Durable as in production: every write in an append-only file, fsync'ed each second.
+REDIS_OPTIES = ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec"]
 
 # Rasa and TensorFlow are chatty and Rasa phones home unless told not to.
 STILLE_OMGEVING = {
@@ -84,6 +88,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_ports(aantal: int) -> list[int]:
+    """`aantal` different free ports on 127.0.0.1."""
+    ports: list[int] = []
+    while len(ports) < aantal:
+        if (port := free_port()) not in ports:
+            ports.append(port)
+    return ports
 
 
 def luisteraars(port: int) -> int:
@@ -326,6 +339,60 @@ def coach_stack(
         yield stack
     finally:
         stop_alle(stack.servers)
+
+
+@contextmanager
+def redis_server(port: int, map_: Path) -> Iterator[Server]:
+    """An empty Redis on 127.0.0.1:`port` with its data in `map_`/redis, stopped afterwards."""
+    if shutil.which("redis-server") is None:
+        raise StackFout("redis-server ontbreekt: `make bench` installeert het")
+    shutil.rmtree(data := map_ / "redis", ignore_errors=True)
+    data.mkdir(parents=True)
+    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data)]
+    server = start_server("Redis", cmd + REDIS_OPTIES, port, "", map_ / "redis.log")
+    try:
+        einde = time.monotonic() + 30
+        while time.monotonic() < einde and server.leeft():
+            with (
+                suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), 1.0) as verbinding,
+            ):
+                verbinding.sendall(b"PING\r\n")
+                if verbinding.recv(16).startswith(b"+PONG"):
+                    break
+            time.sleep(0.2)
+        else:
+            raise StackFout(f"Redis start niet (log: {server.log})")
+        yield server
+    finally:
+        stop_server(server)
+
+
+@contextmanager
+def losse_stack(map_: Path, *, redis: bool = False, **opties: Any) -> Iterator[Stack]:
+    """Both servers on free ports with their own endpoints file in `map_`, so a coach on
+    5005/5055 is left alone; the conversations in SQLite there, or with `redis` in an empty
+    Redis of their own (the serving set-up of docs/serving.md). `opties` go to coach_stack."""
+    actie_port, rasa_port, redis_port = free_ports(3)
+    map_.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stapel:
+        if redis:
+            stapel.enter_context(redis_server(redis_port, map_))
+        endpoints = schrijf_endpoints(
+            map_ / "endpoints.yml",
+            actie_port,
+            map_ / "tracker.db",
+            redis_port=redis_port if redis else None,
+        )
+        yield stapel.enter_context(
+            coach_stack(
+                rasa_port=rasa_port,
+                actie_port=actie_port,
+                endpoints=endpoints,
+                logmap=map_,
+                **opties,
+            )
+        )
 
 
 def sigterm_als_ctrl_c(signum: int, frame: object) -> None:

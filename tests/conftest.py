@@ -30,21 +30,9 @@ def coach_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stackmodul
     if not stackmodule.MODEL.is_file():
         pytest.fail("models/coach.tar.gz ontbreekt: train eerst met `make train`", pytrace=False)
     map_ = tmp_path_factory.mktemp("stack")
-    actie_port = stackmodule.free_port()
-    rasa_port = stackmodule.free_port()
-    while rasa_port == actie_port:
-        rasa_port = stackmodule.free_port()
-    endpoints = stackmodule.schrijf_endpoints(
-        map_ / "endpoints.yml", actie_port, map_ / "tracker.db"
-    )
     try:
-        with stackmodule.coach_stack(
-            rasa_port=rasa_port,
-            actie_port=actie_port,
-            endpoints=endpoints,
-            logmap=map_,
-            auth_token=RASA_TEST_TOKEN,
-            melding=lambda _: None,
+        with stackmodule.losse_stack(
+            map_, auth_token=RASA_TEST_TOKEN, melding=lambda _: None
         ) as stack:
             yield stack
     except stackmodule.StackFout as exc:
