@@ -14,9 +14,9 @@ PROC = Path("/proc")
 GEHEUGEN_INTERVAL = 0.5  # seconds between two samples of VmHWM
 
 
-def getal(data: Any, *pad: str) -> float | None:
-    """The number at `pad` in nested dicts, or None when it is missing."""
-    for sleutel in pad:
+def getal(data: Any, pad: str) -> float | None:
+    """The number at the dotted `pad` in nested dicts, or None when it is missing."""
+    for sleutel in pad.split("."):
         if not isinstance(data, dict) or sleutel not in data:
             return None
         data = data[sleutel]
@@ -34,9 +34,13 @@ def latentie_ms(seconden: Sequence[float]) -> dict[str, float]:
     return {f"p{p}": percentiel(ms, p) for p in (50, 95, 99)} | {"n": len(ms)}
 
 
-def mediaan_van_runs(runs: Sequence[dict[str, float]]) -> dict[str, float]:
-    """Per key, the median over runs (the figure we report on a noisy shared machine)."""
-    return {sleutel: statistics.median(r[sleutel] for r in runs) for sleutel in runs[0]}
+def mediaan_van_runs(runs: Sequence[dict[str, float]]) -> dict[str, Any]:
+    """Per key the median over the runs (the figure we report on a noisy shared machine), but
+    every lost message of all runs; and the runs themselves."""
+    uit: dict[str, Any] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    if "verloren" in uit:
+        uit["verloren"] = sum(r["verloren"] for r in runs)
+    return uit | {"runs": list(runs)}
 
 
 def cpu_tijden() -> list[int]:
@@ -69,7 +73,7 @@ def boom(pid: int) -> list[int]:
             continue
         try:  # the command may contain spaces and parentheses: split after the last ')'
             ouder = int((map_ / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError, IndexError):  # gone meanwhile
             continue
         kinderen.setdefault(ouder, []).append(int(map_.name))
     resultaat, te_doen = [], [pid]
@@ -80,15 +84,11 @@ def boom(pid: int) -> list[int]:
 
 
 class PiekGeheugen:
-    """Samples the memory of process trees in a background thread (docs/benchmarks.md).
-
-    `piek_mb`: sum over the tree of the highest VmHWM seen per pid (a child that
-    exits early still counts). `pss_piek_mb`: the highest sum of PSS in one sample.
-    """
+    """Samples the memory of process trees in a background thread (docs/bench-methode.md)."""
 
     def __init__(self, wortels: dict[str, int]) -> None:
         self.wortels = wortels
-        self.per_pid: dict[str, dict[int, int]] = {naam: {} for naam in wortels}
+        self.per_pid: dict[str, dict[int, int]] = {naam: {} for naam in wortels}  # peak VmHWM
         self.pss_piek: dict[str, int] = dict.fromkeys(wortels, 0)
         self._stop = threading.Event()
         self._draad = threading.Thread(target=self._lus, daemon=True)
@@ -115,14 +115,14 @@ class PiekGeheugen:
         self._draad.join()
         self.meet()
 
-    def piek_mb(self, naam: str) -> float:
-        return sum(self.per_pid[naam].values()) / 1024
-
-    def pss_piek_mb(self, naam: str) -> float:
-        return self.pss_piek[naam] / 1024
-
-    def processen(self, naam: str) -> int:
-        return sum(1 for waarde in self.per_pid[naam].values() if waarde)
+    def uitslag(self, naam: str) -> tuple[float, float, int]:
+        """(peak RSS in MiB summed per process, peak PSS in MiB, processes seen)."""
+        per_pid = self.per_pid[naam]
+        return (
+            sum(per_pid.values()) / 1024,
+            self.pss_piek[naam] / 1024,
+            sum(map(bool, per_pid.values())),
+        )
 
 
 def machine() -> dict[str, object]:

@@ -10,13 +10,16 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from bench.measure import percentiel
+from bench.report import tabel
+from bench.targets import OPMAAK
 from bot.rasa_client import RasaClient
-from stack import launcher as stackmodule
+from stack import launcher
 from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
 
 # What sellers type, across the phases (advice from the action server, plus menus).
@@ -50,24 +53,29 @@ async def beurt(o: Opstelling, chats: list[int], teksten: list[str]) -> list[flo
     return tijden
 
 
-async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) -> dict[str, list]:
-    rasa = RasaClient(rasa_url, token, timeout=30)
-    tekst = itertools.cycle(BERICHTEN)
+async def reeks(
+    o: Opstelling, keer: int, chats: list[int], tekst: Callable[[], str]
+) -> list[float]:
+    """`keer` turns in which all `chats` send a message at once: every chat's seconds."""
+    return [t for _ in range(keer) for t in await beurt(o, chats, [tekst() for _ in chats])]
+
+
+async def meet(rasa_url: str, berichten: int, rondes: int) -> dict[str, list]:
+    rasa = RasaClient(rasa_url, timeout=30)
+    tekst, chats = itertools.cycle(BERICHTEN).__next__, list(range(100, 120))
     async with draaiende_bot(instellingen(rasa_url=rasa_url), rasa) as o:
-        for _ in range(len(BERICHTEN)):  # warm-up: the first predictions are slow
-            await beurt(o, [1], [next(tekst)])
+        await reeks(o, len(BERICHTEN), [1], tekst)  # warm-up: the first predictions are slow
         # Baseline: the same messages straight to Rasa's REST channel, without the bot.
         direct = []
         for _ in range(berichten):
             begin = time.monotonic()
-            await rasa.stuur("direct", next(tekst))
+            await rasa.stuur("direct", tekst())
             direct.append(time.monotonic() - begin)
-        een = [t for _ in range(berichten) for t in await beurt(o, [2], [next(tekst)])]
-        chats = list(range(100, 120))
-        twintig = [
-            t for _ in range(rondes) for t in await beurt(o, chats, [next(tekst) for _ in chats])
-        ]
-    resultaten = {"Rasa direct, zonder bot": direct, "1 verkoper": een, "20 tegelijk": twintig}
+        resultaten = {
+            "Rasa direct, zonder bot": direct,
+            "1 verkoper": await reeks(o, berichten, [2], tekst),
+            "20 tegelijk": await reeks(o, rondes, chats, tekst),
+        }
 
     # The bot layer on its own: Rasa replaced by an instant answer of typical size.
     def direct_antwoord(request: httpx.Request) -> httpx.Response:
@@ -77,12 +85,8 @@ async def meet(rasa_url: str, token: str | None, berichten: int, rondes: int) ->
     nep = RasaClient(transport=httpx.MockTransport(direct_antwoord))
     async with draaiende_bot(instellingen(), nep) as o:
         await beurt(o, [1], ["warm"])
-        resultaten["bot-laag alleen (nep-Rasa), 1"] = [
-            t for _ in range(berichten) for t in await beurt(o, [2], ["x"])
-        ]
-        resultaten["bot-laag alleen (nep-Rasa), 20"] = [
-            t for _ in range(rondes) for t in await beurt(o, chats, ["x"] * len(chats))
-        ]
+        resultaten["bot-laag alleen (nep-Rasa), 1"] = await reeks(o, berichten, [2], lambda: "x")
+        resultaten["bot-laag alleen (nep-Rasa), 20"] = await reeks(o, rondes, chats, lambda: "x")
     return resultaten
 
 
@@ -91,23 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--berichten", type=int, default=40, help="berichten voor 1 verkoper")
     parser.add_argument("--rondes", type=int, default=10, help="rondes van 20 tegelijk")
     args = parser.parse_args(argv)
-
-    with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp:
-        map_ = Path(tmp)
-        actie, rasa = stackmodule.free_port(), stackmodule.free_port()
-        endpoints = stackmodule.schrijf_endpoints(map_ / "endpoints.yml", actie, map_ / "t.db")
-        try:
-            with stackmodule.coach_stack(
-                rasa_port=rasa, actie_port=actie, endpoints=endpoints, logmap=map_
-            ) as stack:
-                resultaten = asyncio.run(meet(stack.rasa_url, None, args.berichten, args.rondes))
-        except stackmodule.StackFout as exc:
-            print(f"Fout: {exc}", file=sys.stderr)
-            return 1
-
-    print("| scenario | berichten | mediaan | p95 |")
-    print("|---|---:|---:|---:|")
-    for naam, tijden in resultaten.items():
-        mediaan, p95 = statistics.median(tijden) * 1000, percentiel(tijden, 95) * 1000
-        print(f"| {naam} | {len(tijden)} | {mediaan:.0f} ms | {p95:.0f} ms |")
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp,
+            launcher.losse_stack(Path(tmp)) as stack,
+        ):
+            resultaten = asyncio.run(meet(stack.rasa_url, args.berichten, args.rondes))
+    except launcher.StackFout as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    ms = OPMAAK["ms"]
+    rijen = [
+        (naam, len(t), ms(statistics.median(t) * 1000), ms(percentiel(t, 95) * 1000))
+        for naam, t in resultaten.items()
+    ]
+    print("\n".join(tabel(["scenario", "berichten", "mediaan", "p95"], rijen)))
     return 0

@@ -1,4 +1,4 @@
-"""`rasa train` from scratch, timed: a fresh folder and cache per run (docs/benchmarks.md)."""
+"""`rasa train` from scratch, timed: a fresh folder and cache per run (docs/bench-methode.md)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import importlib.util
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -18,23 +21,15 @@ from stack.paths import RASA, ROOT
 from stack.process import sterf_met_ouder
 
 TRAIN_TIMEOUT = 3600.0  # seconds; Rasa's default pipeline takes minutes on 2 cores
-
-
-def _rasa_pakket() -> Path:
-    spec = importlib.util.find_spec("rasa")  # without importing Rasa (and TensorFlow)
-    if spec is None or spec.origin is None:
-        raise RuntimeError("Rasa is niet geïnstalleerd: make install")
-    return Path(spec.origin).parent
-
-
-def rasa_init_config() -> Path:
-    """The config.yml that `rasa init` writes, from the installed Rasa package."""
-    return _rasa_pakket() / "cli" / "initial_project" / "config.yml"
+WERKMAP = ROOT / "reports" / "bench"
+_RASA = Path(importlib.util.find_spec("rasa").origin).parent  # type: ignore[union-attr, arg-type]
+# The config.yml that `rasa init` writes, from the installed Rasa package.
+RASA_INIT_CONFIG = _RASA / "cli" / "initial_project" / "config.yml"
 
 
 def componenten() -> dict[str, list[str]]:
     """What Rasa fills in for the pipeline and policies that `rasa init`'s config leaves empty."""
-    pad = _rasa_pakket() / "engine" / "recipes" / "config_files" / "default_config.yml"
+    pad = _RASA / "engine" / "recipes" / "config_files" / "default_config.yml"
     inhoud = yaml.safe_load(pad.read_text(encoding="utf-8")) or {}
     return {
         sleutel: [
@@ -53,16 +48,20 @@ def vingerafdruk(config: Path) -> str:
     return h.hexdigest()
 
 
+def vorig_model(naam: str, config: Path) -> Path | None:
+    """The model an earlier run trained, if it saw the same config, domain and data."""
+    model, afdruk = WERKMAP / f"{naam}.tar.gz", WERKMAP / f"{naam}.vingerafdruk"
+    gelijk = afdruk.is_file() and afdruk.read_text().strip() == vingerafdruk(config)
+    return model if gelijk and model.is_file() else None
+
+
 def _cpu_kinderen() -> float:
     gebruik = resource.getrusage(resource.RUSAGE_CHILDREN)
     return gebruik.ru_utime + gebruik.ru_stime
 
 
 def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> tuple[float, float]:
-    """Train `config` on the project's domain and data; the model goes to `doel`.
-
-    Returns (wall-clock seconds with Python's start-up, CPU seconds of rasa and children).
-    """
+    """(wall-clock seconds with Python's start-up, CPU seconds of rasa and its children)."""
     with tempfile.TemporaryDirectory(prefix=f"bench-train-{naam}-") as tmp:
         map_ = Path(tmp)
         shutil.copy(config, map_ / "config.yml")
@@ -94,3 +93,30 @@ def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> tuple[float
             raise RuntimeError(f"rasa train ({naam}) mislukt, exitcode {klaar.returncode}: {log}")
         shutil.move(model, doel)
     return seconden, cpu
+
+
+def pipeline(
+    naam: str, config: Path, runs: int, model: Path | None, melding: Callable[[str], None]
+) -> dict[str, Any]:
+    """`runs` timed trainings; measured is `model`, else the first one trained (kept with its
+    fingerprint for the next --quick run)."""
+    tijden: list[float] = []
+    cpu: list[float] = []
+    for run in range(runs):
+        melding(f"{naam}: rasa train van nul, run {run + 1}/{runs}")
+        doel = WERKMAP / (f"{naam}.tar.gz" if run == 0 else f"{naam}-{run}.tar.gz")
+        seconden, cpu_s = train_van_nul(config, naam, doel, WERKMAP / f"{naam}-{run}.log")
+        melding(f"{naam}: {seconden:.0f} s (cpu {cpu_s:.0f} s)")
+        tijden.append(seconden)
+        cpu.append(cpu_s)
+        if run == 0:
+            (WERKMAP / f"{naam}.vingerafdruk").write_text(vingerafdruk(config) + "\n")
+        else:
+            doel.unlink()
+    gekozen = model or (WERKMAP / f"{naam}.tar.gz" if runs else None)
+    if gekozen is None or not gekozen.is_file():
+        raise RuntimeError(f"{naam}: geen model om te meten ({gekozen})")
+    training: dict[str, Any] = {"runs_s": tijden}
+    if tijden:
+        training |= {"cpu_s": cpu, "mediaan_s": statistics.median(tijden)}
+    return {"config": str(config), "model": str(gekozen), "training": training}

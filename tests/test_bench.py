@@ -1,0 +1,174 @@
+"""The benchmark's tables and targets: pure functions of a `make bench` result (bench/report.py)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from bench import keyword_baseline, report
+from bench.measure import mediaan_van_runs
+from bench.targets import doelen
+from tools.blind import blinde_sets
+
+
+def _pipeline(fase: float, p95_50: float, verloren_50: int, rss: float) -> dict[str, Any]:
+    blind = {"fase_nauwkeurigheid": 0.91, "macro_f1": 0.92, "fout_zeker": 0.04}
+    blind |= {"naar_menu": 0.05, "ood_fallback": 0.93}
+    niveau = {"p50": p95_50 / 2, "p95": p95_50, "doorvoer": 50.8, "verloren": verloren_50}
+    return {
+        "model": "/elders/model.tar.gz",
+        "training": {"runs_s": [77.0, 80.0, 75.0], "mediaan_s": 77.0},
+        "nlu": {
+            "intent_nauwkeurigheid": 0.976,
+            "fase_nauwkeurigheid": fase,
+            "macro_f1": 0.987,
+            "ood_fallback": 0.94,
+            "ood_met_fase": 0.04,
+            "per_fase": {
+                "bezwaar": {"f1": 1.0, "aantal": 22},
+                "contact": {"f1": 0.5, "aantal": 16},
+            },
+            "aantallen": {"held_out": 296, "in_domein": 246, "ood": 50},
+        },
+        "parse_ms": {"p50": 11.0, "p95": 15.0, "p99": 20.0},
+        "rondreis_ms": {"p50": 28.0, "p95": 39.0, "p99": 54.0, "verloren": 0},
+        "belasting": {"1": niveau | {"p95": 44.0, "steal": 0.011}, "50": niveau | {"steal": 0.007}},
+        "geheugen_mb": {"rasa": rss, "actieserver": 139.0},
+        "pss_mb": {"rasa": 787.0, "actieserver": 60.0},
+        "blind": {naam: blind for s in blinde_sets() for naam in (s, s + "+typfouten")},
+    }
+
+
+RESULTAAT: dict[str, Any] = {
+    "datum": "2026-11-30T09:00:00+00:00",
+    "commando": "make bench (python -m bench)",
+    "git": {"commit": "abc1234", "gewijzigd": False},
+    "machine": {"nproc": 2, "geheugen_gb": 23.5, "cpu": "AMD EPYC", "load_bij_start": [1, 1, 1]},
+    "instellingen": {
+        "runs": 3,
+        "niveaus": [1, 50],
+        "rondreis_berichten": 60,
+        "verkopen_per_verkoper": 2,
+    },
+    "meetopzet": {
+        "verkoop_fasen": ["contact", "bezwaar"],
+        "timeout_s": 60.0,
+        "opwarm_parses": 5,
+        "geheugen_interval_s": 0.5,
+        "SANIC_WORKERS": "2",
+        "ACTION_SERVER_SANIC_WORKERS": "1",
+    },
+    "rasa_init_config": "/venv/rasa/cli/initial_project/config.yml",
+    "rasa_standaard_componenten": {"pipeline": ["DIETClassifier (100 epochs)"], "policies": []},
+    "pipelines": {
+        "project": _pipeline(0.994, 1249.0, 0, 1142.0),
+        "rasa_standaard": _pipeline(0.920, 2797.0, 2, 2692.0),
+        "keyword": {
+            "training": {"runs_s": [0.1] * 5, "mediaan_s": 0.15},
+            "nlu": {
+                "fase_nauwkeurigheid": 0.681,
+                "per_fase": {
+                    "bezwaar": {"f1": 0.864, "aantal": 22},
+                    "contact": {"f1": 0.867, "aantal": 16},
+                },
+                "aantallen": {"held_out": 296, "ood": 50},
+            },
+        },
+    },
+}
+
+
+def _tabel(tekst: str, titel: str) -> list[str]:
+    deel = tekst.split(f"## {titel}\n\n", 1)[1]
+    return deel.split("\n\n", 1)[0].splitlines()
+
+
+def test_rapport_schrijft_de_secties_en_kolommen_van_benchmarks_md() -> None:
+    r = copy.deepcopy(RESULTAAT) | {"doelen": doelen(RESULTAAT["pipelines"])}
+    tekst = report.markdown(r)
+    assert [regel for regel in tekst.splitlines() if regel.startswith("## ")] == [
+        "## Resultaten",
+        "## Blinde sets",
+        "## Doelen",
+        "## F1 per fase",
+        "## Hoe gemeten",
+    ]
+    resultaten = _tabel(tekst, "Resultaten")
+    assert resultaten[:2] == [
+        "| meting | project (`config.yml`) | Rasa-standaard (`rasa init`) | keyword-baseline "
+        "| project / standaard |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    assert "| fase-nauwkeurigheid | 0.994 | 0.920 | 0.681 | 1.08× |" in resultaten
+    assert "| `rasa train` van nul, mediaan (runs: 3 / 3 / 5) | 77 s | 77 s | 0.15 s | 1.00× |" in (
+        resultaten
+    )
+    assert "| 50 verkopers tegelijk: p95 | 1249 ms | 2797 ms | — | 0.45× |" in resultaten
+    # no ratio of lost messages or CPU steal
+    assert "| 50 verkopers tegelijk: verloren (alle runs) | 0 | 2 | — | — |" in resultaten
+    assert "| 1 verkoper: CPU-steal tijdens de runs | 1.1% | 1.1% | — | — |" in resultaten
+    assert (
+        resultaten[-1]
+        == "| piek-PSS Rasa-server (gedeeld één keer) | 787 MiB | 787 MiB | — | 1.00× |"
+    )
+    assert len(resultaten) == 2 + 13 + 2 * 5 + 3  # header, fixed rows, 5 per load level, memory
+
+    assert _tabel(tekst, "F1 per fase") == [
+        "| fase | n | F1 project | F1 standaard | F1 keyword |",
+        "|---|---:|---:|---:|---:|",
+        "| bezwaar | 22 | 1.000 | 1.000 | 0.864 |",
+        "| contact | 16 | 0.500 | 0.500 | 0.867 |",
+    ]
+    assert _tabel(tekst, "Blinde sets")[:2] == [
+        "| set | meting | project | Rasa-standaard | keyword |",
+        "|---|---|---:|---:|---:|",
+    ]
+    hoe = _tabel(tekst, "Hoe gemeten")
+    assert hoe[:2] == ["| | |", "|---|---|"]
+    assert "| model project | `/elders/model.tar.gz`, niet in deze run getraind |" in hoe
+    assert "| trainingen van nul | project 3, standaard 3 |" in hoe
+
+
+def test_doelen_met_marge_en_wat_gemist_is() -> None:
+    rijen = {d["doel"]: d for d in doelen(RESULTAAT["pipelines"])}
+    belasting = rijen["50 verkopers tegelijk: p95 <= 1500 ms en 0 verloren"]
+    assert belasting == {
+        "doel": "50 verkopers tegelijk: p95 <= 1500 ms en 0 verloren",
+        "gemeten": "p95 1249 ms, 0 verloren",
+        "gehaald": True,
+        "verschil": "ruimte 251 ms (17% van de grens)",
+    }
+    assert rijen["Piek-RSS Rasa-server <= 1.3 GB"]["verschil"] == "ruimte 98 MiB (8% van de grens)"
+    assert rijen["Fase-nauwkeurigheid >= 0.95"]["gehaald"] is True
+    nauwkeurig = rijen["Minstens zo nauwkeurig als Rasa's standaard"]
+    assert nauwkeurig["verschil"] == "op alle punten"
+
+    slecht = copy.deepcopy(RESULTAAT["pipelines"])
+    slecht["project"]["belasting"]["50"] |= {"p95": 1700.0, "verloren": 3}
+    slecht["project"]["nlu"]["fase_nauwkeurigheid"] = 0.90
+    rijen = {d["doel"]: d for d in doelen(slecht)}
+    assert rijen["50 verkopers tegelijk: p95 <= 1500 ms en 0 verloren"]["verschil"] == (
+        "p95 200 ms te hoog (13% van de grens); 3 verloren"
+    )
+    assert rijen["Fase-nauwkeurigheid >= 0.95"]["verschil"] == "gemist met 0.050 (5% van de grens)"
+    assert rijen["Minstens zo nauwkeurig als Rasa's standaard"]["verschil"] == "gemist: fase -0.020"
+
+    alleen_keyword = {"keyword": RESULTAAT["pipelines"]["keyword"]}  # a run that failed early
+    assert {d["gehaald"] for d in doelen(alleen_keyword)} == {None}
+
+
+def test_mediaan_van_runs_telt_elk_verloren_bericht() -> None:
+    runs = [
+        {"p95": 10.0, "verloren": 1},
+        {"p95": 30.0, "verloren": 0},
+        {"p95": 20.0, "verloren": 2},
+    ]
+    assert mediaan_van_runs(runs) == {"p95": 20.0, "verloren": 3, "runs": runs}
+
+
+def test_keyword_baseline_stemt_met_sleutelwoorden() -> None:
+    parse = keyword_baseline.train(
+        [("te duur", "bezwaar_prijs"), ("veel te duur", "bezwaar_prijs"), ("hallo daar", "greet")]
+    )
+    assert parse("het is echt te duur") == ("bezwaar_prijs", 1.0)
+    assert parse("hallo") == ("nlu_fallback", 0.0)  # seen once: no keyword
