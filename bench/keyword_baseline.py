@@ -27,8 +27,12 @@ def train(voorbeelden: Iterable[tuple[str, str]]) -> Callable[[str], tuple[str, 
     gewichten: dict[str, dict[str, float]] = {}
     for woord, tellingen in per_woord.items():
         totaal = sum(tellingen.values())
-        sleutel = {i: n / totaal for i, n in tellingen.items() if n >= MIN_AANTAL}
-        if sleutel := {i: w for i, w in sleutel.items() if w >= MIN_AANDEEL}:
+        sleutel = {
+            intent: n / totaal
+            for intent, n in tellingen.items()
+            if n >= MIN_AANTAL and n / totaal >= MIN_AANDEEL
+        }
+        if sleutel:
             gewichten[woord] = sleutel
 
     def parse(tekst: str) -> tuple[str, float]:

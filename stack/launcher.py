@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -375,24 +375,17 @@ def losse_stack(map_: Path, *, redis: bool = False, **opties: Any) -> Iterator[S
     Redis of their own (the serving set-up of docs/serving.md). `opties` go to coach_stack."""
     actie_port, rasa_port, redis_port = free_ports(3)
     map_.mkdir(parents=True, exist_ok=True)
-    with ExitStack() as stapel:
-        if redis:
-            stapel.enter_context(redis_server(redis_port, map_))
+    with redis_server(redis_port, map_) if redis else nullcontext():
         endpoints = schrijf_endpoints(
             map_ / "endpoints.yml",
             actie_port,
             map_ / "tracker.db",
             redis_port=redis_port if redis else None,
         )
-        yield stapel.enter_context(
-            coach_stack(
-                rasa_port=rasa_port,
-                actie_port=actie_port,
-                endpoints=endpoints,
-                logmap=map_,
-                **opties,
-            )
-        )
+        with coach_stack(
+            rasa_port=rasa_port, actie_port=actie_port, endpoints=endpoints, logmap=map_, **opties
+        ) as stack:
+            yield stack
 
 
 def sigterm_als_ctrl_c(signum: int, frame: object) -> None:

@@ -104,6 +104,18 @@ def test_endpoints_bestand(tmp_path: Path) -> None:
     assert inhoud["tracker_store"]["db"] == str(tmp_path / "t.db")
 
 
+def test_vijandig_zonder_redis_server_een_duidelijke_fout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no redis-server to be found
+    with (
+        pytest.raises(StackFout, match="redis-server ontbreekt: `make bench` installeert het"),
+        stackmodule.losse_stack(tmp_path / "stack", redis=True),
+    ):
+        pass
+    assert not (tmp_path / "stack" / "endpoints.yml").exists()  # nothing started
+
+
 # --- the terminal chat, on the real servers ---------------------------------------------------
 
 
