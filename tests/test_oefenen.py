@@ -285,7 +285,7 @@ def test_scorekaart_per_fase_en_vergelijking() -> None:
     assert "5/10" in tekst
     assert BOEK.teksten["eerste_keer"] in tekst
     assert "👍 Behoefte: een open vraag" in tekst
-    assert "🎯 Contact: een groet; niet: een versleten openingszin" in tekst
+    assert "🎯 Contact: een groet met een opening; niet: een versleten openingszin" in tekst
 
     tekst, _ = scorekaart(BOEK, laptop, [_uitslag("contact", 2)], [sessie, {"score": 7}])
     assert "Vorige keer 7/10 (+3), gemiddeld 7,5/10 over 3 sessies, beste 10/10." in tekst
