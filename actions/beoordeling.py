@@ -217,9 +217,15 @@ def _jargon(regel: Vermijden, tekst: str, w: list[str], extra: tuple[str, ...]) 
     return bool(vakwoord) and zoek(w, regel.uitleg_zinnen) is None
 
 
+def _vraagt(zin: str, vw: Vraagwoorden) -> bool:
+    """A question, or a request for information ("Vertel eens wat u wilt uitgeven.")."""
+    delen = _delen(zin, vw)
+    return _is_vraag(zin, vw) or bool(delen and delen[0][0] in vw.verzoek)
+
+
 def _vragen(tekst: str, vw: Vraagwoorden) -> str:
-    """Only the questions of an answer: "Maximaal 300 euro, prima." asks nothing."""
-    return " ".join(z for z in _ZIN_EINDE.split(tekst) if _is_vraag(z, vw))
+    """Only what an answer asks: "Maximaal 300 euro, prima." asks nothing."""
+    return " ".join(z for z in _ZIN_EINDE.split(tekst) if _vraagt(z, vw))
 
 
 def vermeden(boek: Oefenboek, fase: str, tekst: str, jargon: tuple[str, ...] = ()) -> list[str]:

@@ -80,6 +80,7 @@ REGELS_SCHEMA: dict[str, Any] = {
                     "of_geen_keuze_na",
                     "of_geen_keuze_voor",
                     "gevolg",  # optional
+                    "verzoek",  # optional
                 )
             },
         },
@@ -242,6 +243,7 @@ class Vraagwoorden:
     of_geen_keuze_na: frozenset[str]
     of_geen_keuze_voor: frozenset[str]
     gevolg: frozenset[str] = frozenset()  # "Lukt het niet, dan ...": a condition, no question
+    verzoek: frozenset[str] = frozenset()  # "Vertel eens ...": asks without being a question
 
 
 @dataclass(frozen=True)
@@ -305,6 +307,7 @@ def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
         of_geen_keuze_na=frozenset(vt["of_geen_keuze_na"]),
         of_geen_keuze_voor=frozenset(vt["of_geen_keuze_voor"]),
         gevolg=frozenset(vt.get("gevolg", ())),
+        verzoek=frozenset(vt.get("verzoek", ())),
     )
     fasen = {}
     for naam, f in data["fasen"].items():
