@@ -13,7 +13,7 @@ from actions.oefen_acties import kies_scenario
 from actions.oefenboek import OEFEN_MAP, laad_oefenboek
 from actions.scorekaart import score, scorekaart
 from actions.yaml_bron import YamlFout
-from tools.oefen_eval import GELABELD, meet
+from tools.oefen_eval import GELABELD, meet, ontwikkelsets
 from tools.validate import problemen_oefenen
 
 BOEK = laad_oefenboek()
@@ -53,9 +53,10 @@ def test_vraagtype(tekst: str, soort: str) -> None:
 
 
 def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFixture[str]) -> None:
-    uitslagen = [meet(pad, BOEK) for pad in sorted(GELABELD.glob("*.yml"))]
+    # The development sets, with the first blind set (authors s and t) since session 5.
+    uitslagen = [meet(pad, BOEK) for pad in ontwikkelsets()]
     alle = [g for u in uitslagen for g in u.gevallen]
-    assert len(alle) >= 150
+    assert len(alle) >= 450
     with capsys.disabled():
         for u in uitslagen:
             print(
@@ -65,7 +66,7 @@ def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFi
             )
     for u in uitslagen:
         assert u.vraagtype_nauwkeurigheid >= 0.95, u.bestand
-        assert u.oordeel_nauwkeurigheid >= 0.90, u.bestand
+        assert u.oordeel_nauwkeurigheid >= 0.95, u.bestand
 
 
 def test_gelabelde_antwoorden_dekken_elke_fase_en_elk_type() -> None:
@@ -116,6 +117,60 @@ def test_wat_een_seed_aanraadt_of_verbiedt_wordt_niet_omgedraaid(
     fase: str, tekst: str, niet: str
 ) -> None:
     assert beoordeel(BOEK, fase, tekst).uitslag != niet
+
+
+# Session 5: rules from the seeds, each with an answer a seed recommends (never 'fout') and one it
+# warns against (never 'goed'). The sentences are new, not taken from the labelled sets.
+@pytest.mark.parametrize(
+    ("fase", "tekst", "uitslag"),
+    [
+        # Seed 001, contact: "kan zich niet beperken tot de gebruikelijke begroetende zin".
+        ("contact", "Goedemiddag mevrouw, welkom.", "matig"),
+        ("contact", "Hallo, momentje, ik kom zo bij u.", "matig"),
+        ("contact", "Goedemiddag! Neem rustig de tijd, de winterjassen hangen achterin.", "goed"),
+        ("contact", "Hoi! Wat een leuke muts, zelf gebreid?", "goed"),
+        # Seed 001, contact: no worn-out opener, also in Flemish ("ge" reads as "u").
+        ("contact", "Dag meneer, zoekt ge iets bepaald?", "fout"),
+        # Seed 001, presentatie: let the customer test, and say what he will notice.
+        ("presentatie", "Ga er gerust even op liggen, dan voelt u hoe de matras meegeeft.", "goed"),
+        # Seed 001, presentatie 4 and bezwaar 4: nothing unbelievable about quality.
+        ("presentatie", "Deze koffer is onverwoestbaar, daar gaat nooit iets aan stuk.", "fout"),
+        # Seed 001, behoefte 2: asking for the money is the mistake, hearing it is not.
+        ("behoefte", "Tot 200 euro, helder. Waar gaat u de jas vooral dragen?", "goed"),
+        ("behoefte", "Vertel eens wat u maximaal wilt uitgeven.", "fout"),
+        ("behoefte", "Denkt u aan iets onder de 100 euro?", "fout"),
+        # Seed 001, bezwaar: acknowledge, then handle it; acknowledging alone leaves it lying.
+        ("bezwaar", "Dat begrijp ik, het is ook geen klein bedrag.", "matig"),
+        ("bezwaar", "Snap ik, wachten is vervelend. Ik bel u zelf zodra hij binnen is.", "goed"),
+        # Seed 000 and 001: no pressure, however it is put.
+        ("bezwaar", "Als u nu nog twijfelt is hij straks weg, hoor.", "fout"),
+        ("afsluiting", "Ik zou er niet te lang over twijfelen, morgen is hij duurder.", "fout"),
+        # Seed 003, tip 2 and seed 001, presentatie 3: no badmouthing of other shops or brands.
+        ("nazorg", "Breng hem niet naar de zaak hiernaast, die verpesten elke fiets.", "fout"),
+        ("behoefte", "Dat merk? Die gaan na een paar maanden kapot. Wat zoekt u?", "fout"),
+        # Seed 001, einde verkoop 3: help, asked or not; 2: teach how to use it.
+        ("nazorg", "Heeft u hulp nodig bij het aansluiten? Ik kom het gerust even doen.", "goed"),
+        ("nazorg", "Een tip: laad hem eerst helemaal op, dan blijft de accu goed. Dag!", "goed"),
+        ("nazorg", "Gaat hij toch stuk, kom dan gerust langs. Veel plezier ermee!", "goed"),
+    ],
+)
+def test_regels_uit_de_seeds(fase: str, tekst: str, uitslag: str) -> None:
+    assert beoordeel(BOEK, fase, tekst).uitslag == uitslag
+
+
+def test_een_ontkenning_geldt_alleen_in_haar_eigen_zinsdeel() -> None:
+    # "niet" ends at the comma: the blame that follows is said.
+    tekst = "Dat kan niet, dan had u beter moeten kijken."
+    assert "tegenspreken" in vermeden(BOEK, "nazorg", tekst)
+    # A negation inside a phrase's `*` denies it.
+    assert "afkraken" not in vermeden(BOEK, "presentatie", "Die gaan na een jaar niet kapot.")
+    tekst = "Dat begrijp ik, en de rits is van metaal, die gaat niet snel stuk."
+    assert beoordeel(BOEK, "bezwaar", tekst).uitslag != "fout"
+
+
+def test_een_voorwaarde_is_geen_vraag() -> None:
+    assert vraagtype("Lukt het niet, dan belt u ons gewoon.", VW) == "geen_vraag"
+    assert vraagtype("Lukt het?", VW) == "gesloten"
 
 
 def test_druk_is_fout_en_ontkende_druk_niet() -> None:
@@ -285,7 +340,7 @@ def test_scorekaart_per_fase_en_vergelijking() -> None:
     assert "5/10" in tekst
     assert BOEK.teksten["eerste_keer"] in tekst
     assert "👍 Behoefte: een open vraag" in tekst
-    assert "🎯 Contact: een groet; niet: een versleten openingszin" in tekst
+    assert "🎯 Contact: een groet met een opening; niet: een versleten openingszin" in tekst
 
     tekst, _ = scorekaart(BOEK, laptop, [_uitslag("contact", 2)], [sessie, {"score": 7}])
     assert "Vorige keer 7/10 (+3), gemiddeld 7,5/10 over 3 sessies, beste 10/10." in tekst
@@ -319,6 +374,19 @@ def test_onbekende_fase_in_scenario(kopie: Path) -> None:
         laad_oefenboek(kopie)
     regel = next(i for i, r in enumerate(tekst.splitlines(), 1) if "fase: bezwaar" in r)
     assert (fout.value.regel, "bezwar" in str(fout.value)) == (regel, True)
+
+
+@pytest.mark.vijandig
+def test_vijandig_onbekende_lijst_noemt_bestand_regel_en_sleutel(kopie: Path) -> None:
+    pad = kopie / "regels.yml"
+    tekst = pad.read_text(encoding="utf-8")
+    pad.write_text(tekst.replace("bevat: voordeel", "bevat: voordelen", 1), encoding="utf-8")
+    with pytest.raises(YamlFout) as fout:
+        laad_oefenboek(kopie)
+    regel = next(i for i, r in enumerate(tekst.splitlines(), 1) if "bevat: voordeel" in r)
+    assert fout.value.regel == regel
+    assert "fasen.presentatie.vereist.een_van[0].bevat" in str(fout.value)
+    assert "onbekende lijst 'voordelen'" in str(fout.value)
 
 
 def test_tekst_met_onbekend_veld(kopie: Path) -> None:

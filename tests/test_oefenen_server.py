@@ -55,7 +55,7 @@ def test_hele_oefensessie_en_daarna_verder_coachen(coach_stack: stackmodule.Stac
     assert scorekaart[0].startswith("✅ ")  # the last answer was a good farewell
     # 11 of 13 points: only the worn opener in contact cost points.
     assert "Score: 8,5/10" in scorekaart[1]
-    assert "🎯 Contact: een groet; niet: een versleten openingszin" in scorekaart[1]
+    assert "🎯 Contact: een groet met een opening; niet: een versleten openingszin" in scorekaart[1]
     assert BOEK.teksten["eerste_keer"] in scorekaart[1]
 
     na = slots(url, verkoper)

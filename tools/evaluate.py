@@ -32,7 +32,7 @@ from tools.nlu_eval import (
     fase_van,
     laad_model_parser,
 )
-from tools.oefen_eval import GELABELD, meet, rapport
+from tools.oefen_eval import meet, ontwikkelsets, rapport
 
 RAPPORTEN = ROOT / "reports"
 
@@ -158,7 +158,7 @@ def main() -> int:
 
     schrijf_rapporten(rasa_test_nlu(args.model, RAPPORTEN), RAPPORTEN)
     parse = laad_model_parser(args.model)
-    oefenen = "\n\n".join(rapport(meet(pad)) for pad in sorted(GELABELD.glob("*.yml")))
+    oefenen = "\n\n".join(rapport(meet(pad)) for pad in ontwikkelsets())
     (RAPPORTEN / "oefenen.txt").write_text(oefenen + "\n", encoding="utf-8")
     print(f"Oefenmodus, beoordeling tegen de gelabelde antwoorden:\n{oefenen}")
     for naam in blinde_sets():
