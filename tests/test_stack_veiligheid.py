@@ -119,10 +119,11 @@ DOCUMENTEN = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
 
 
 def _commandos() -> list[tuple[str, str]]:
-    """(document, line) for every server start in a fenced code block of the docs."""
+    """(document, line) for every server start in a shell code block of the docs."""
     gevonden = []
     for pad in DOCUMENTEN:
-        blokken = re.findall(r"```[a-z]*\n(.*?)```", pad.read_text(encoding="utf-8"), re.S)
+        tekst = pad.read_text(encoding="utf-8")
+        blokken = re.findall(r"```(?:bash|sh|shell|console|ini)?\n(.*?)```", tekst, re.S)
         for regel in (r for blok in blokken for r in blok.splitlines()):
             if re.search(r"rasa run|rasa_ext\.server run|-m rasa run", regel):
                 gevonden.append((pad.name, regel))
