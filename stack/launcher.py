@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -383,7 +384,7 @@ def coach_stack(
     melding: Callable[[str], None] = _melding,
     rasa_workers: int | None = None,
     bij_opgeven: Callable[[], None] | None = None,
-    bewaking: dict[str, float] | None = None,
+    bewaking: dict[str, Any] | None = None,
 ) -> Iterator[Stack]:
     """Start both servers, wait until healthy, and always stop them afterwards.
 
