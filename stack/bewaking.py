@@ -11,6 +11,7 @@ docs/serving.md) starts it afresh.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -83,7 +84,13 @@ class Bewaking:
         nu = time.monotonic()
         self._fouten = [t for t in self._fouten if nu - t < self._venster] + [nu]
         stop_server(server)  # reap it, and whatever of its process group is left
-        oorzaak = f"exitcode {server.proces.returncode}: {laatste_regel(server.log)}"
+        code = server.proces.returncode
+        # Killed by a signal (the OOM killer, kill -9), the log's last error is beside the point.
+        oorzaak = (
+            f"gedood door {signal.Signals(-code).name}"
+            if code < 0
+            else f"exitcode {code}: {laatste_regel(server.log)}"
+        )
         if len(self._fouten) >= self._max_fouten:
             self.opgegeven = True
             self._melding(
