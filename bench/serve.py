@@ -65,7 +65,13 @@ def _start_redis(stapel: ExitStack, port: int, logmap: Path) -> None:
 
 
 def _start(
-    stapel: ExitStack, naam: str, model: Path, werkmap: Path, workers: int, melding: Melding
+    stapel: ExitStack,
+    naam: str,
+    model: Path,
+    werkmap: Path,
+    workers: int,
+    melding: Melding,
+    token: str,
 ) -> launcher.Stack:
     ports: set[int] = set()
     while len(ports) < 3:
@@ -84,6 +90,7 @@ def _start(
             endpoints=endpoints,
             model=model,
             logmap=logmap,
+            auth_token=token,
             melding=lambda tekst: melding(f"{naam}: {tekst}"),
             rasa_workers=workers,
             timeout=OPSTART_TIMEOUT,
@@ -91,12 +98,15 @@ def _start(
     )
 
 
-async def _meet(urls: dict[str, str], v: traffic.Verkeer, stilte: str, melding: Melding) -> dict:
+async def _meet(
+    urls: dict[str, str], v: traffic.Verkeer, stilte: str, melding: Melding, token: str
+) -> dict:
     """Warm up, then parse, round trip and load; the models take turns, run by run."""
     uit: dict[str, dict[str, Any]] = {
         n: {"parse": [], "rondreis": [], "belasting": {}} for n in urls
     }
-    async with httpx.AsyncClient(timeout=traffic.TIMEOUT) as client:
+    # /model/parse is Rasa's HTTP API: it needs the token.
+    async with httpx.AsyncClient(timeout=traffic.TIMEOUT, params={"token": token}) as client:
         for url in urls.values():
             await traffic.opwarmen(client, url, v.verkopen[0], stilte)
         for _ in range(v.runs):
@@ -137,8 +147,11 @@ def meet_modellen(
     modellen: dict[str, Path], werkmap: Path, v: traffic.Verkeer, workers: int, melding: Melding
 ) -> dict[str, Any]:
     """Serve every model at once (own servers each), measure them in turns, read peak memory."""
+    token = launcher.nieuw_token()
     with ExitStack() as stapel:
-        stacks = {n: _start(stapel, n, m, werkmap, workers, melding) for n, m in modellen.items()}
+        stacks = {
+            n: _start(stapel, n, m, werkmap, workers, melding, token) for n, m in modellen.items()
+        }
         wortels = {
             f"{naam}/{rol}": stack.server(server).proces.pid
             for naam, stack in stacks.items()
@@ -146,7 +159,7 @@ def meet_modellen(
         }
         urls = {naam: stack.rasa_url for naam, stack in stacks.items()}
         with PiekGeheugen(wortels) as geheugen:
-            resultaat = asyncio.run(_meet(urls, v, stilte_tekst(), melding))
+            resultaat = asyncio.run(_meet(urls, v, stilte_tekst(), melding, token))
     for naam in modellen:
         resultaat[naam]["geheugen_mb"] = {r: geheugen.piek_mb(f"{naam}/{r}") for r in ROLLEN}
         resultaat[naam]["pss_mb"] = {r: geheugen.pss_piek_mb(f"{naam}/{r}") for r in ROLLEN}

@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             with stackmodule.coach_stack(
                 rasa_port=rasa, actie_port=actie, endpoints=endpoints, logmap=map_
             ) as stack:
-                resultaten = asyncio.run(meet(stack.rasa_url, None, args.berichten, args.rondes))
+                meting = meet(stack.rasa_url, stack.auth_token, args.berichten, args.rondes)
+                resultaten = asyncio.run(meting)
         except stackmodule.StackFout as exc:
             print(f"Fout: {exc}", file=sys.stderr)
             return 1

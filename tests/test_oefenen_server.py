@@ -140,22 +140,25 @@ def test_scorekaart_overleeft_een_herstart(tmp_path: Path) -> None:
     )
     url, verkoper = f"http://127.0.0.1:{rasa_port}", "herstart-oefenen"
     acties = stackmodule.start_actieserver(actie_port, tmp_path / "actions.log")
+    token = stackmodule.nieuw_token()  # Rasa's API always has one
 
     def start() -> stackmodule.Server:
-        rasa = stackmodule.start_rasa(rasa_port, tmp_path / "rasa.log", endpoints=endpoints)
+        rasa = stackmodule.start_rasa(
+            rasa_port, tmp_path / "rasa.log", endpoints=endpoints, auth_token=token
+        )
         stackmodule.wacht_op_gezond([acties, rasa])
         return rasa
 
     try:
         rasa = start()
         try:
-            speel_laptop(url, verkoper, None)
+            speel_laptop(url, verkoper, token)
         finally:
             stackmodule.stop_server(rasa)
         rasa = start()
         try:
-            assert [s["score"] for s in slots(url, verkoper, None)["oefen_historie"]] == [8.5]
-            scorekaart = speel_laptop(url, verkoper, None)
+            assert [s["score"] for s in slots(url, verkoper, token)["oefen_historie"]] == [8.5]
+            scorekaart = speel_laptop(url, verkoper, token)
             assert "Vorige keer 8,5/10 (±0), gemiddeld 8,5/10 over 2 sessies" in scorekaart[1]
         finally:
             stackmodule.stop_server(rasa)
