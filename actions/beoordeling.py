@@ -80,6 +80,20 @@ def lees(tekst: str, schrijfwijzen: dict[str, tuple[str, ...]] | None = None) ->
     return Tekst(w, frozenset(grenzen))
 
 
+_WOORD = re.compile(r"[\w'\u2019]+")
+
+
+def uitgeschreven(tekst: str, schrijfwijzen: dict[str, tuple[str, ...]]) -> str:
+    """The text with spelling variants written the usual way, punctuation kept: "Ziet ge?"
+    -> "Ziet u?", so the question type reads Flemish and phone spelling too."""
+
+    def schrijf(gevonden: re.Match[str]) -> str:
+        woord = gevonden.group().lower().replace("\u2019", "'").strip("'")
+        return " ".join(schrijfwijzen[woord]) if woord in schrijfwijzen else gevonden.group()
+
+    return _WOORD.sub(schrijf, tekst)
+
+
 def _ontkend(
     tekst: Tekst, positie: int, binnen: tuple[str | None, ...], nee: frozenset[str]
 ) -> bool:
@@ -231,6 +245,7 @@ def _vragen(tekst: str, vw: Vraagwoorden) -> str:
 def vermeden(boek: Oefenboek, fase: str, tekst: str, jargon: tuple[str, ...] = ()) -> list[str]:
     """The kinds of things to avoid that this answer contains, e.g. ['budget']."""
     gelezen = lees(tekst, boek.schrijfwijzen)
+    gewoon = uitgeschreven(tekst, boek.schrijfwijzen)
     fout = []
     for regel in boek.vermijden:
         if fase not in regel.fasen:
@@ -238,7 +253,7 @@ def vermeden(boek: Oefenboek, fase: str, tekst: str, jargon: tuple[str, ...] = (
         if not regel.zinnen:
             zegt = _jargon(regel, tekst, gelezen.woorden, jargon)
         elif regel.alleen_in_vraag:
-            vragen = lees(_vragen(tekst, boek.vraagtypen), boek.schrijfwijzen)
+            vragen = lees(_vragen(gewoon, boek.vraagtypen))
             zegt = gezegd(vragen, regel.zinnen, boek.ontkenningen)
         else:
             zegt = gezegd(gelezen, regel.zinnen, boek.ontkenningen)
@@ -290,7 +305,7 @@ def beoordeel(
     tekst = antwoord[:MAX_TEKENS]
     w = lees(tekst, boek.schrijfwijzen).woorden
     regels = boek.fasen[fase]
-    soort = vraagtype(tekst, boek.vraagtypen)
+    soort = vraagtype(uitgeschreven(tekst, boek.schrijfwijzen), boek.vraagtypen)
     gehaald = any(optie_gehaald(o, w, soort) for o in regels.vereist.opties)
     fout = vermeden(boek, fase, tekst, jargon)
     punten, maximum = _punten(regels, gehaald, soort, fout)

@@ -8,12 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from actions.beoordeling import afkortingen, beoordeel, vermeden, vraagtype, woorden, zoek
+from actions.beoordeling import (
+    afkortingen,
+    beoordeel,
+    uitgeschreven,
+    vermeden,
+    vraagtype,
+    woorden,
+    zoek,
+)
 from actions.oefen_acties import kies_scenario
 from actions.oefenboek import OEFEN_MAP, laad_oefenboek
 from actions.scorekaart import score, scorekaart
 from actions.yaml_bron import YamlFout
-from tools.oefen_eval import GELABELD, meet, ontwikkelsets
+from tools.oefen_eval import GELABELD, gemeten_sets, meet, ontwikkelsets
 from tools.validate import problemen_oefenen
 
 BOEK = laad_oefenboek()
@@ -53,10 +61,12 @@ def test_vraagtype(tekst: str, soort: str) -> None:
 
 
 def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFixture[str]) -> None:
-    # The development sets, with the first blind set (authors s and t) since session 5.
+    # The development sets, with the first blind set (authors s and t) since session 5 and the
+    # second (blind/set2, authors u and v) since its one measurement.
     uitslagen = [meet(pad, BOEK) for pad in ontwikkelsets()]
     alle = [g for u in uitslagen for g in u.gevallen]
-    assert len(alle) >= 450
+    assert len(alle) >= 610
+    assert {"auteur_u.yml", "auteur_v.yml"} <= {u.bestand.name for u in uitslagen}
     with capsys.disabled():
         for u in uitslagen:
             print(
@@ -67,6 +77,18 @@ def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFi
     for u in uitslagen:
         assert u.vraagtype_nauwkeurigheid >= 0.95, u.bestand
         assert u.oordeel_nauwkeurigheid >= 0.95, u.bestand
+
+
+def test_alleen_een_gemeten_blinde_set_is_een_ontwikkelset(tmp_path: Path) -> None:
+    for naam, merk in [("set2", "GEMETEN"), ("set3", "VERZEGELD"), ("set4", None)]:
+        (tmp_path / naam).mkdir()
+        if merk:
+            (tmp_path / naam / merk).write_text("", encoding="utf-8")
+    (tmp_path / "set5").mkdir()  # measured, then sealed again: sealed wins
+    for merk in ("GEMETEN", "VERZEGELD"):
+        (tmp_path / "set5" / merk).write_text("", encoding="utf-8")
+    assert [p.name for p in gemeten_sets(tmp_path)] == ["set2"]
+    assert gemeten_sets(tmp_path / "bestaat_niet") == []
 
 
 def test_gelabelde_antwoorden_dekken_elke_fase_en_elk_type() -> None:
@@ -156,6 +178,65 @@ def test_wat_een_seed_aanraadt_of_verbiedt_wordt_niet_omgedraaid(
 )
 def test_regels_uit_de_seeds(fase: str, tekst: str, uitslag: str) -> None:
     assert beoordeel(BOEK, fase, tekst).uitslag == uitslag
+
+
+# Session 6 (round 2, from the misses of blind set 2): per rule an answer the seed recommends
+# (never 'fout') and one it warns against (never 'goed'). New sentences, not from the labelled sets.
+@pytest.mark.parametrize(
+    ("fase", "tekst", "niet"),
+    [
+        # Seed 001, contact: "Helpen?" and "Als je ergens in geïnteresseerd bent, neem dan contact
+        # met mij op" are worn out; seed 000: the trader talks about his wares.
+        ("contact", "Hoi, hulp nodig?", "goed"),
+        ("contact", "Goedemiddag, als u ergens in geïnteresseerd bent, zeg het maar.", "goed"),
+        ("contact", "Goeiemiddag! De broden zijn net uit de oven.", "fout"),
+        # Seed 001, presentatie 4: nothing unbelievable, no rumours.
+        ("presentatie", "Deze rugzak gaat echt nooit stuk.", "goed"),
+        ("presentatie", "Het schijnt dat deze accu tien jaar meegaat.", "goed"),
+        ("presentatie", "Die cactus gaat nooit dood, wat u ook doet.", "goed"),
+        (
+            "presentatie",
+            "Deze accu gaat zo'n vijf jaar mee, dus u hoeft hem niet snel te vervangen.",
+            "fout",
+        ),
+        # Seed 000 and 001: letting the customer try, with the trader's extra effort.
+        ("presentatie", "Zet ze gerust op, de spiegel hangt daar.", "fout"),
+        ("presentatie", "Wilt u hem even opzetten?", "goed"),
+        # Seed 001, bezwaar 1: no quarrel, no blaming or lecturing the customer.
+        ("bezwaar", "Dat klopt helemaal niet, u heeft hem verkeerd aangesloten.", "goed"),
+        ("bezwaar", "Doe nu niet zo moeilijk, zo werkt dat nu eenmaal.", "goed"),
+        ("bezwaar", "Dat begrijp ik, u heeft niks verkeerd gedaan. Ik ruil hem meteen om.", "fout"),
+        ("bezwaar", "Ik versta da ge twijfelt. Zal ik hem tot morgen opzij leggen?", "fout"),
+        # Seed 003, tip 2: never run down a colleague.
+        ("presentatie", "Die monteur weet echt niks van e-bikes, neem deze.", "goed"),
+        # Seed 000: no pressure, also as haste, a deadline or another buyer.
+        ("afsluiting", "Beslist u maar snel, de korting stopt vandaag.", "goed"),
+        ("afsluiting", "Als u nu niet beslist, verkoop ik hem aan een ander.", "goed"),
+        ("afsluiting", "Komaan, gewoon doen.", "goed"),
+        ("afsluiting", "U hoeft niet snel te beslissen. Zal ik hem voor u apart leggen?", "fout"),
+        # Seed 001, afsluiten 3: voordeel kwijt is about buying in this shop, not a bare fact.
+        ("afsluiting", "Er zit een jaar garantie op.", "goed"),
+        ("afsluiting", "Als u hem hier koopt, krijgt u een jaar extra garantie.", "fout"),
+        # Seed 001, einde verkoop 2 and 3: teach the use, help (also through a colleague).
+        ("nazorg", "Ik laat u even zien hoe u het filter schoonmaakt.", "fout"),
+        ("nazorg", "Mijn collega helpt u zo met het instellen van de printer.", "fout"),
+        ("nazorg", "Zaterdag is hij klaar, dan kunt u hem ophalen. Tot dan!", "fout"),
+        # Seed 002: take responsibility after the sale; don't pass it on.
+        ("nazorg", "Daar kunnen wij niks aan doen, dat moet u bij de fabrikant vragen.", "goed"),
+        ("nazorg", "Ik bel de fabrikant zelf en laat het u morgen weten. Tot ziens!", "fout"),
+    ],
+)
+def test_regels_ronde_2_uit_de_seeds(fase: str, tekst: str, niet: str) -> None:
+    assert beoordeel(BOEK, fase, tekst).uitslag != niet
+
+
+def test_vraagtype_leest_vlaams_en_telefoonspelling() -> None:
+    assert uitgeschreven("Da's 't mooiste, ziet ge?", BOEK.schrijfwijzen) == (
+        "dat is het mooiste, ziet u?"
+    )
+    # "hoe ge" is "hoe u": a clause with a subject, so the tag "goed?" makes it a closed question.
+    oordeel = beoordeel(BOEK, "presentatie", "Ik laat u zien hoe ge hem oplaadt, goed?")
+    assert oordeel.vraagtype == "gesloten"
 
 
 def test_een_ontkenning_geldt_alleen_in_haar_eigen_zinsdeel() -> None:

@@ -21,17 +21,34 @@ import yaml
 
 from actions.beoordeling import beoordeel
 from actions.oefenboek import FASEN, Oefenboek, laad_oefenboek
+from tools.blind import VERZEGELD
 from tools.domein import ROOT
 
 GELABELD = ROOT / "tests" / "oefenen"
 # The first blind set of issue 14 (authors s and t) became a development set in session 5.
-# Only those files are read: a sealed set in a subfolder of blind/ waits for its one measurement.
 ONTWIKKEL_BLIND = GELABELD / "blind"
+# A later blind set (blind/setN/) is one once measured: GEMETEN marks it. A sealed set
+# (VERZEGELD) waits for its one measurement, so its files are never opened here.
+GEMETEN = "GEMETEN"
+
+
+def gemeten_sets(map_: Path = ONTWIKKEL_BLIND) -> list[Path]:
+    """The blind set folders that have had their one measurement, so may be tuned on."""
+    if not map_.exists():
+        return []
+    return sorted(
+        p
+        for p in map_.iterdir()
+        if p.is_dir() and (p / GEMETEN).exists() and not (p / VERZEGELD).exists()
+    )
 
 
 def ontwikkelsets() -> list[Path]:
     """The labelled sets the judge may be tuned on."""
-    return sorted(GELABELD.glob("*.yml")) + sorted(ONTWIKKEL_BLIND.glob("auteur_*.yml"))
+    sets = sorted(GELABELD.glob("*.yml")) + sorted(ONTWIKKEL_BLIND.glob("auteur_*.yml"))
+    for map_ in gemeten_sets():
+        sets += sorted(map_.glob("auteur_*.yml"))
+    return sets
 
 
 @dataclass(frozen=True)
