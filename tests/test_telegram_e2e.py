@@ -34,6 +34,7 @@ from tests.support.fake_telegram import (
     instellingen,
     knoppen,
     nieuwe_chat,
+    zichtbaar,
 )
 
 # The first test also waits for the servers to start (up to 180 s).
@@ -298,7 +299,9 @@ async def test_token_nergens_in_de_logs(coach_stack: Stack) -> None:
             coach.telegram.storing("sendMessage", "netwerk_met_url", aantal=6)
             await coach.verwerk(coach.updates.tekst(chat, "/start"))  # lost after all retries
             await coach.verwerk(coach.updates.tekst(chat, "/start"))
-            assert coach.telegram.teksten(chat) == [response("utter_greet")]
+            # The lost answer comes first (Rasa stored that turn), then the new one.
+            groet = response("utter_greet")
+            assert coach.telegram.teksten(chat) == [texts.EERDER_ANTWOORD, groet, groet]
     finally:
         root.removeHandler(handler)
         root.handlers[:] = oud[0]
@@ -341,7 +344,8 @@ async def test_oefenen_in_telegram(coach: Opstelling) -> None:
     scenario = oefenboek.scenarios["kinderschoenen"]
     await druk(coach, chat, keuze, scenario.knop)
     klant = coach.telegram.berichten(chat)[-1]
-    assert scenario.situatie in klant["text"] and scenario.stappen[0].klant in klant["text"]
+    assert zichtbaar(scenario.situatie) in klant["text"]
+    assert zichtbaar(scenario.stappen[0].klant) in klant["text"]
     assert [t for t, _ in knoppen(klant)] == [oefenboek.teksten["stop_knop"]]
 
     # The model answers of the scenario: every step is judged good.
@@ -351,7 +355,7 @@ async def test_oefenen_in_telegram(coach: Opstelling) -> None:
         coach_deel, klant_deel = coach.telegram.teksten(chat)[voor:]
         assert coach_deel.startswith("✅ "), coach_deel
         if i + 1 < len(scenario.stappen):
-            assert scenario.stappen[i + 1].klant in klant_deel
+            assert zichtbaar(scenario.stappen[i + 1].klant) in klant_deel
     assert "Score: 10/10" in klant_deel
     assert oefenboek.teksten["eerste_keer"] in klant_deel
 
