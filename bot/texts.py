@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_ext.payload import MAX_TEKENS
+from rasa_ext.payload import TE_LANG_TEKST
 
 NIET_BEREIKBAAR = "De coach is even niet bereikbaar, probeer het zo opnieuw."
 GEEN_ANTWOORD = (
@@ -14,10 +14,7 @@ ALLEEN_TEKST = (
     'bijvoorbeeld: "klant vindt het te duur".'
 )
 LEEG = "Je bericht is leeg. Typ in een paar woorden wat er met je klant gebeurt."
-TE_LANG = (
-    f"Dat bericht is te lang voor mij (meer dan {MAX_TEKENS} tekens). Vat het samen in een paar "
-    'woorden, bijvoorbeeld: "klant twijfelt tussen twee modellen".'
-)
+TE_LANG = TE_LANG_TEKST  # the REST channel says the same
 BEWERKT = "Aangepaste berichten lees ik niet. Stuur je aanpassing als nieuw bericht."
 ONBEKEND_COMMANDO = "Dat commando ken ik niet. Typ /help om te zien wat ik kan."
 ALLEEN_PRIVE = (

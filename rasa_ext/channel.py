@@ -33,10 +33,9 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.request import Request
 
-from rasa_ext.payload import MAX_TEKENS, KnopRegels
+from rasa_ext.payload import MAX_TEKENS, TE_LANG_TEKST, KnopRegels
 
 STANDAARD_STILTE_TEKST = "De coach kan nu even geen advies ophalen. Probeer het zo opnieuw."
-TE_LANG_TEKST = f"Dat bericht is te lang (meer dan {MAX_TEKENS} tekens). Vat het kort samen."
 GEEN_TEKST = "/nlu_fallback"
 EIGEN_BRONNEN = frozenset({"knop", "commando"})
 MAX_ONTHOUDEN = 2000  # answered message ids, over all conversations

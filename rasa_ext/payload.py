@@ -1,4 +1,5 @@
-"""Which button payloads may reach Rasa as an intent: an allowlist derived from domain.yml.
+"""What a client may send to Rasa: at most MAX_TEKENS characters, and which button payloads
+may reach Rasa as an intent (an allowlist derived from domain.yml).
 
 Rasa reads any text that starts with "/" as `/intent@confidence{"entity": value}`:
 no NLU, any intent (also `restart` and `session_start`), any entity. Only the
@@ -19,6 +20,10 @@ import yaml
 
 DOMEIN = Path(__file__).resolve().parents[1] / "domain.yml"
 MAX_TEKENS = 2000  # the longest message the coach reads (bot and REST channel alike)
+TE_LANG_TEKST = (
+    f"Dat bericht is te lang voor mij (meer dan {MAX_TEKENS} tekens). Vat het samen in een paar "
+    'woorden, bijvoorbeeld: "klant twijfelt tussen twee modellen".'
+)
 # The entities that the coach's buttons carry (actions/coach_acties.py, oefen_acties.py).
 KNOP_ENTITEITEN = frozenset({"gekozen_fase", "oefen_scenario"})
 # Rasa's default intents that reset or replay a conversation: never from a button.
