@@ -126,10 +126,10 @@ async def _inhalen(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
         await markeer(context, chat_id, verzoek)
 
 
-async def coach_beurt(context: ContextTypes.DEFAULT_TYPE, chat_id: int, verzoek: Verzoek) -> bool:
+async def coach_beurt(context: ContextTypes.DEFAULT_TYPE, chat_id: int, verzoek: Verzoek) -> None:
     """One turn: the message to Rasa (conversation = chat id), its answers to the chat.
 
-    True when Rasa answered. A timeout does not tell the seller it failed (Rasa
+    A timeout does not tell the seller it failed (Rasa
     may have stored the turn): the bot says the answer is coming, asks once
     more with the same message id (the channel then answers from the first
     turn, never a second one), and otherwise before the next turn.
@@ -144,13 +144,12 @@ async def coach_beurt(context: ContextTypes.DEFAULT_TYPE, chat_id: int, verzoek:
             berichten = await rasa.stuur(str(chat_id), verzoek.bericht, verzoek.metadata())
         except RasaFout:
             chatstaat(context).openstaand.append(verzoek)
-            return False
+            return
     except RasaFout:  # never reached Rasa, or Rasa failed: nothing stored
         await stuur(context, chat_id, texts.NIET_BEREIKBAAR)
-        return False
+        return
     await bezorg(context, chat_id, berichten or [CoachBericht(texts.GEEN_ANTWOORD)])
     await markeer(context, chat_id, verzoek)
-    return True
 
 
 async def beantwoord(query: CallbackQuery, tekst: str | None = None, alert: bool = False) -> None:

@@ -125,13 +125,13 @@ class CoachRestInput(RestInput):
 
         async def met_vangnet(message: UserMessage) -> None:
             uitvoer = message.output_channel
-            if not isinstance(uitvoer, CollectingOutputChannel):  # ?stream=true: as Rasa does it
-                await on_new_message(message)
-                return
             if len(message.text or "") > MAX_TEKENS:
                 await uitvoer.send_text_message(message.sender_id, self.te_lang_tekst)
                 return
             message.text = voor_rasa(message.text or "", message.metadata, self.regels)
+            if type(uitvoer) is not CollectingOutputChannel:  # ?stream=true: a queue, live
+                await on_new_message(message)
+                return
             uitvoer.messages.extend(await asyncio.shield(self._eenmalig(message, beurt)))
 
         blueprint = super().blueprint(met_vangnet)

@@ -138,3 +138,20 @@ async def test_vijandig_rommel_in_metadata_niet_opgeslagen(coach_stack: Stack) -
     assert eigen_metadata(events[0]) == {"bericht_id": "m:1", "telegram": {"message_id": 1}}
     assert events[0]["text"] == "greet"  # the overlong "bron" counts as no mark
     assert eigen_metadata(events[1]) == {}
+
+
+async def test_vijandig_ook_gestreamd_geen_restart(coach_stack: Stack) -> None:
+    """Rasa's `?stream=true` takes another path through the channel: the same rules hold."""
+    url, wie = coach_stack.rasa_url, verkoper()
+    await post(url, wie, "klant zegt dat het te duur is")
+    async with httpx.AsyncClient(timeout=60) as http:
+        for tekst in ["/restart", "x" * (MAX_TEKENS + 1)]:
+            antwoord = await http.post(
+                f"{url}/webhooks/rest/webhook",
+                params={"stream": "true"},
+                json={"sender": wie, "message": tekst, "metadata": {"bron": "knop"}},
+            )
+            assert antwoord.status_code == 200 and antwoord.text.strip()
+    events = tracker(url, wie)["events"]
+    assert "restart" not in [e["event"] for e in events]
+    assert [e["text"] for e in events if e["event"] == "user"][1:] == ["restart"]
