@@ -370,3 +370,26 @@ async def test_oefenen_in_telegram(coach: Opstelling) -> None:
     assert (await typ(coach, chat, "/stop"))["text"] == oefenboek.teksten["geen_sessie"]
     advies = await typ(coach, chat, "klant zegt dat het te duur is")
     assert fasetitel(advies["text"]) == "Bezwaar"
+
+
+# --- forged buttons against the real coach (issue 11) -----------------------------------------
+
+
+@pytest.mark.vijandig
+async def test_vijandig_vervalste_knop_wist_de_verkoop_niet(
+    geteld: tuple[Opstelling, TellendeTransport],
+) -> None:
+    coach, transport = geteld
+    chat = nieuwe_chat()
+    welkom = await typ(coach, chat, "/nieuw")
+    assert (
+        fasetitel((await typ(coach, chat, "ze zegt dat de laptop te duur is"))["text"]) == "Bezwaar"
+    )
+    verzonden = len(transport.afzenders)
+    for data in ["/nieuwe_klant", "/restart", '/oefenen_start{"oefen_scenario":"bestaatniet"}']:
+        await coach.verwerk(coach.updates.knop(chat, welkom, data))
+    assert len(transport.afzenders) == verzonden, "niets naar Rasa"
+    meldingen = coach.telegram.gelukt("answerCallbackQuery")[-3:]
+    assert [m.params.get("text") for m in meldingen] == [texts.KNOP_VERLOPEN] * 3
+    overzicht = (await typ(coach, chat, "/fase"))["text"]
+    assert overzicht == BOEK.teksten["fase_overzicht"].format(fase="Bezwaar", verloop="Bezwaar")
