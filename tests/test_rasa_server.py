@@ -49,7 +49,8 @@ def praat(url: str, verkoper: str, tekst: str, token: str | None = RASA_TEST_TOK
     antwoord = httpx.post(
         f"{url}/webhooks/rest/webhook",
         params={"token": token} if token else None,
-        json={"sender": verkoper, "message": tekst},
+        # "/..." as the bot sends its buttons: marked, or the channel reads it as plain text.
+        json={"sender": verkoper, "message": tekst, "metadata": {"bron": "knop"}},
         timeout=60,
     )
     antwoord.raise_for_status()
