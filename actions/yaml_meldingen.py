@@ -76,8 +76,8 @@ def yaml_probleem(fout: yaml.YAMLError) -> tuple[int | None, str]:
     """The 1-based line and a Dutch explanation of a YAML parser error."""
     probleem = str(getattr(fout, "problem", "") or fout)
     mark = getattr(fout, "problem_mark", None) or getattr(fout, "context_mark", None)
-    # An unclosed quote or bracket is reported at the end of the file; its start is what to fix.
-    if ("end of stream" in probleem or "<stream end>" in probleem) and getattr(
+    # An unclosed quote or bracket is found later; where it opens is what to fix.
+    if re.search(r"end of stream|<stream end>|expected ',' or", probleem) and getattr(
         fout, "context_mark", None
     ):
         mark = fout.context_mark  # type: ignore[attr-defined]
@@ -85,7 +85,10 @@ def yaml_probleem(fout: yaml.YAMLError) -> tuple[int | None, str]:
     for patroon, uitleg in _YAML_PROBLEMEN:
         gevonden = re.search(patroon, probleem)
         if gevonden:
-            return regel, uitleg.format(*gevonden.groups())
+            uitleg = uitleg.format(*gevonden.groups())
+            if uitleg.startswith("inspringing") and regel and regel > 1:
+                uitleg += " (de parser merkt het soms pas een regel later: kijk ook erboven)"
+            return regel, uitleg
     return regel, _ALGEMEEN
 
 
@@ -134,7 +137,7 @@ def schema_melding(fout: jsonschema.ValidationError) -> str:
         nodig = [k for k, deps in grens.items() if k in waarde for d in deps if d not in waarde]
         return f"'{nodig[0]}' vraagt ook de sleutel '{grens[nodig[0]][0]}'"
     if soort == "enum":
-        return f"moet een van deze zijn: {_sleutels(grens)}"
+        return f"'{waarde}' kan niet; kies uit: {_sleutels(grens)}"
     return f"klopt niet (regel '{soort}': {grens})"
 
 

@@ -84,18 +84,19 @@ def _blokken_en_streepjes(bron: YamlBestand) -> tuple[list[Blok], list[str]]:
     return blokken, problemen
 
 
-def nlu_blokken(data: Path = DATA) -> tuple[list[Blok], list[str]]:
-    """All NLU blocks under `data`, and the problems: broken YAML, lines without '- '."""
+def nlu_blokken(data: Path = DATA) -> tuple[list[Blok], list[str], list[str]]:
+    """All NLU blocks under `data`, the files with broken YAML, and the lines without '- '."""
     blokken: list[Blok] = []
-    problemen: list[str] = []
+    kapot: list[str] = []
+    streepjes: list[str] = []
     for bron in yaml_bestanden(data / "nlu"):
         if isinstance(bron, YamlFout):
-            problemen.append(str(bron))
+            kapot.append(str(bron))
             continue
         b, p = _blokken_en_streepjes(bron)
         blokken += b
-        problemen += p
-    return blokken, problemen
+        streepjes += p
+    return blokken, kapot, streepjes
 
 
 def domein_regels(domain: Path = DOMAIN) -> dict[str, int]:
@@ -173,11 +174,13 @@ def problemen_aantal(
 
 def problemen(data: Path = DATA, domain: Path = DOMAIN) -> list[str]:
     """Every problem of the training data that Rasa's own validation lets pass."""
-    blokken, uit = nlu_blokken(data)
+    blokken, kapot, uit = nlu_blokken(data)
     for map_ in ("rules", "stories"):
-        uit += [str(f) for f in yaml_bestanden(data / map_) if isinstance(f, YamlFout)]
+        kapot += [str(f) for f in yaml_bestanden(data / map_) if isinstance(f, YamlFout)]
     try:
-        uit += problemen_regels(data, domain) + problemen_aantal(blokken, domain)
+        uit += problemen_regels(data, domain)
+        # A broken file hides its examples: counting them would only add false alarms.
+        uit += [] if kapot else problemen_aantal(blokken, domain)
     except YamlFout as fout:
         uit.append(str(fout))
-    return uit
+    return kapot + uit
