@@ -223,3 +223,23 @@ def test_vijandig_make_validate_faalt_en_is_stil(tmp_path: Path) -> None:
     assert "rasa data validate --fail-on-warnings" in tekst
     for ruis in ("Warning", "tensorflow", "jax", "sklearn"):
         assert ruis not in tekst, tekst
+
+
+def test_evaluate_tabel_per_situatie_en_uitleg(tmp_path: Path) -> None:
+    """The Dutch report per situation, and fasen.md and fout_herkend.md tell the same story."""
+    from tools.evaluate import schrijf_rapporten
+    from tools.nlu_eval import Voorspelling
+
+    voorspellingen = [
+        Voorspelling("te duur", "bezwaar_prijs", "bezwaar_prijs", 0.9),
+        Voorspelling("elders goedkoper", "bezwaar_elders_goedkoper", "bezwaar_prijs", 0.6),
+        Voorspelling("hoi", "greet", "greet", 0.9),
+    ]
+    schrijf_rapporten(voorspellingen, tmp_path)
+    tabel = (tmp_path / "situaties.md").read_text(encoding="utf-8")
+    regel = next(r for r in tabel.splitlines() if r.startswith("| bezwaar_prijs |"))
+    assert regel.endswith("| 1 | 0.50 | 1.00 | bezwaar_elders_goedkoper (1x) |")
+    fasen = (tmp_path / "fasen.md").read_text(encoding="utf-8")
+    fout = (tmp_path / "fout_herkend.md").read_text(encoding="utf-8")
+    uitleg = "1 testzinnen kregen de verkeerde situatie (intent); daarvan 0 ook de verkeerde fase"
+    assert "Fase-nauwkeurigheid: **1.000**" in fasen and uitleg in fasen and uitleg in fout
