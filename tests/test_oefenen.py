@@ -471,7 +471,7 @@ def test_vijandig_onbekende_lijst_noemt_bestand_regel_en_sleutel(kopie: Path) ->
         laad_oefenboek(kopie)
     regel = next(i for i, r in enumerate(tekst.splitlines(), 1) if "bevat: voordeel" in r)
     assert fout.value.regel == regel
-    assert "fasen.presentatie.vereist.een_van[0].bevat" in str(fout.value)
+    assert "fasen.presentatie.vereist.een_van[1].bevat" in str(fout.value)
     assert "onbekende lijst 'voordelen'" in str(fout.value)
 
 
