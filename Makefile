@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train validate shell run test lint format evaluate bench bench-telegram clean
+.PHONY: help install train validate probeer shell run test lint format evaluate bench bench-telegram clean
 
 help:
 	@echo "make run       de coach starten (Telegram met token, anders chat in de terminal)"
@@ -22,6 +22,7 @@ help:
 	@echo "make test      alle tests (trainen en installeren gaan vanzelf)"
 	@echo "make validate  trainingsdata en adviesbestanden controleren (voor trainers)"
 	@echo "make train     het model trainen als de data veranderd is"
+	@echo "make probeer ZIN=\"...\"  één zin proberen zonder servers: situatie, zekerheid, advies"
 	@echo "make evaluate  NLU-rapport voor trainers onder reports/"
 	@echo "make bench     benchmark tegen baselines, schrijft docs/benchmarks.md"
 
@@ -41,9 +42,18 @@ $(MODEL): $(INSTALLED) $(TRAINING_DATA)
 
 train: $(MODEL)
 
+# First our own checks (Dutch: file, line, key, how to fix), then Rasa's own
+# `rasa data validate --fail-on-warnings`, through tools.stil: the same command
+# without TensorFlow/jax/sklearn noise (PYTHONWARNINGS alone is overridden by Sanic).
 validate: $(INSTALLED)
-	$(RASA) data validate --fail-on-warnings --quiet
-	$(PY) -m tools.validate
+	@$(PY) -m tools.validate
+	@echo "rasa data validate --fail-on-warnings ..."
+	@$(PY) -m tools.stil data validate --fail-on-warnings --quiet
+
+# ZIN goes through the environment, so quotes in the sentence are no problem.
+probeer: export ZIN := $(ZIN)
+probeer: $(MODEL)
+	@$(PY) -m tools.probeer
 
 shell: $(MODEL)
 	$(PY) -m stack shell

@@ -38,7 +38,8 @@ def _woord_patroon(woord: str) -> str:
 @lru_cache(maxsize=4096)
 def _patroon(zin: str) -> re.Pattern[str]:
     """A phrase from the YAML as a regex over `' '.join(woorden(...))`; see regels.yml."""
-    delen = [r"(?:\S+ ){0,3}" if w == "*" else _woord_patroon(w) for w in zin.split()]
+    # A loose `*` is a group, so a negation inside it can deny the phrase ("gaat niet snel stuk").
+    delen = [r"((?:\S+ ){0,3})" if w == "*" else _woord_patroon(w) for w in zin.split()]
     return re.compile(r"(?:^| )" + "".join(delen))
 
 
@@ -58,14 +59,61 @@ def zoek(tekst_woorden: list[str], zinnen: tuple[str, ...]) -> tuple[str, int] |
 ONTKENNING_BEREIK = 2  # words before a phrase in which a negation denies it
 
 
-def gezegd(tekst_woorden: list[str], zinnen: tuple[str, ...], ontkenningen: frozenset[str]) -> bool:
+@dataclass(frozen=True)
+class Tekst:
+    """An answer's words as the rules see them, and where each clause starts."""
+
+    woorden: list[str]
+    grenzen: frozenset[int] = frozenset()  # index of the first word of each clause
+
+
+def lees(tekst: str, schrijfwijzen: dict[str, tuple[str, ...]] | None = None) -> Tekst:
+    """Words per clause, with spelling variants written the usual way ("ge" -> "u")."""
+    schrijfwijzen = schrijfwijzen or {}
+    w: list[str] = []
+    grenzen = set()
+    for zin in _ZIN_EINDE.split(tekst):
+        for deel in _DEEL_GRENS.split(zin):
+            grenzen.add(len(w))
+            for woord in woorden(deel):
+                w.extend(schrijfwijzen.get(woord, (woord,)))
+    return Tekst(w, frozenset(grenzen))
+
+
+_WOORD = re.compile(r"[\w'\u2019]+")
+
+
+def uitgeschreven(tekst: str, schrijfwijzen: dict[str, tuple[str, ...]]) -> str:
+    """The text with spelling variants written the usual way, punctuation kept: "Ziet ge?"
+    -> "Ziet u?", so the question type reads Flemish and phone spelling too."""
+
+    def schrijf(gevonden: re.Match[str]) -> str:
+        woord = gevonden.group().lower().replace("\u2019", "'").strip("'")
+        return " ".join(schrijfwijzen[woord]) if woord in schrijfwijzen else gevonden.group()
+
+    return _WOORD.sub(schrijf, tekst)
+
+
+def _ontkend(
+    tekst: Tekst, positie: int, binnen: tuple[str | None, ...], nee: frozenset[str]
+) -> bool:
+    """A negation just before the phrase, in the same clause, or inside one of its `*`."""
+    begin = max(0, positie - ONTKENNING_BEREIK)
+    for i in range(positie - 1, begin - 1, -1):
+        if tekst.woorden[i] in nee:
+            return True
+        if i in tekst.grenzen:  # "Ruilen kan niet, dan had u ..." : the comma ends the denial
+            break
+    return any(nee.intersection(deel.split()) for deel in binnen if deel)
+
+
+def gezegd(tekst: Tekst, zinnen: tuple[str, ...], ontkenningen: frozenset[str]) -> bool:
     """Is one of the phrases said, and not denied ("ik ga u niet pushen")?"""
-    tekst = " " + " ".join(tekst_woorden) + " "
+    reeks = " " + " ".join(tekst.woorden) + " "
     for zin in zinnen:
-        for gevonden in _patroon(zin).finditer(tekst):
-            positie = tekst[: gevonden.start() + 1].count(" ") - 1
-            voor = tekst_woorden[max(0, positie - ONTKENNING_BEREIK) : positie]
-            if not ontkenningen.intersection(voor):
+        for gevonden in _patroon(zin).finditer(reeks):
+            positie = reeks[: gevonden.start() + 1].count(" ") - 1
+            if not _ontkend(tekst, positie, gevonden.groups(), ontkenningen):
                 return True
     return False
 
@@ -104,6 +152,8 @@ def _is_vraag(zin: str, vw: Vraagwoorden) -> bool:
     # the end ("En u gebruikt hem waarvoor").
     delen = _delen(zin, vw)
     if not delen or any(w in vw.uitnodiging for w in delen[0]):
+        return False
+    if len(delen) > 1 and delen[1][0] in vw.gevolg:  # "Lukt het niet, dan ...": a condition
         return False
     return _begin(delen[0], vw) is not None or delen[-1][-1] in vw.vraagwoorden
 
@@ -181,15 +231,33 @@ def _jargon(regel: Vermijden, tekst: str, w: list[str], extra: tuple[str, ...]) 
     return bool(vakwoord) and zoek(w, regel.uitleg_zinnen) is None
 
 
+def _vraagt(zin: str, vw: Vraagwoorden) -> bool:
+    """A question, or a request for information ("Vertel eens wat u wilt uitgeven.")."""
+    delen = _delen(zin, vw)
+    return _is_vraag(zin, vw) or bool(delen and delen[0][0] in vw.verzoek)
+
+
+def _vragen(tekst: str, vw: Vraagwoorden) -> str:
+    """Only what an answer asks: "Maximaal 300 euro, prima." asks nothing."""
+    return " ".join(z for z in _ZIN_EINDE.split(tekst) if _vraagt(z, vw))
+
+
 def vermeden(boek: Oefenboek, fase: str, tekst: str, jargon: tuple[str, ...] = ()) -> list[str]:
     """The kinds of things to avoid that this answer contains, e.g. ['budget']."""
-    w = woorden(tekst)
+    gelezen = lees(tekst, boek.schrijfwijzen)
+    gewoon = uitgeschreven(tekst, boek.schrijfwijzen)
     fout = []
     for regel in boek.vermijden:
         if fase not in regel.fasen:
             continue
-        zinnen = regel.zinnen
-        if gezegd(w, zinnen, boek.ontkenningen) if zinnen else _jargon(regel, tekst, w, jargon):
+        if not regel.zinnen:
+            zegt = _jargon(regel, tekst, gelezen.woorden, jargon)
+        elif regel.alleen_in_vraag:
+            vragen = lees(_vragen(gewoon, boek.vraagtypen))
+            zegt = gezegd(vragen, regel.zinnen, boek.ontkenningen)
+        else:
+            zegt = gezegd(gelezen, regel.zinnen, boek.ontkenningen)
+        if zegt:
             fout.append(regel.soort)
     return fout
 
@@ -235,9 +303,9 @@ def beoordeel(
 ) -> Oordeel:
     """Judge one answer in one phase; the feedback is one or two lines for the seller."""
     tekst = antwoord[:MAX_TEKENS]
-    w = woorden(tekst)
+    w = lees(tekst, boek.schrijfwijzen).woorden
     regels = boek.fasen[fase]
-    soort = vraagtype(tekst, boek.vraagtypen)
+    soort = vraagtype(uitgeschreven(tekst, boek.schrijfwijzen), boek.vraagtypen)
     gehaald = any(optie_gehaald(o, w, soort) for o in regels.vereist.opties)
     fout = vermeden(boek, fase, tekst, jargon)
     punten, maximum = _punten(regels, gehaald, soort, fout)

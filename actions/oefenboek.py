@@ -7,7 +7,7 @@ on load, like the advice files; an error names the file, the line and the key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ VRAAGTYPEN = ("open", "gesloten", "alternatief", "geen_vraag")
 _TEKST = {"type": "string", "minLength": 1}
 _WOORDEN = {"type": "array", "minItems": 1, "items": _TEKST}
 _KORT = {"type": "string", "minLength": 1, "maxLength": 200}
+# Phrases in an option: a list, or the name of a list under `lijsten` ("bevat: groet").
+_ZINNEN = {"anyOf": [_WOORDEN, {"type": "string", "pattern": "^[a-z_]+$"}]}
 
 _OPTIE = {
     "type": "object",
@@ -29,8 +31,8 @@ _OPTIE = {
     "additionalProperties": False,
     "properties": {
         "vraagtype": {"type": "array", "minItems": 1, "items": {"enum": list(VRAAGTYPEN)}},
-        "bevat": _WOORDEN,
-        "en_bevat": _WOORDEN,
+        "bevat": _ZINNEN,
+        "en_bevat": _ZINNEN,
         "binnen_woorden": {"type": "integer", "minimum": 1},
         "min_woorden": {"type": "integer", "minimum": 1},
     },
@@ -43,6 +45,16 @@ REGELS_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "ontkenningen": _WOORDEN,
+        "schrijfwijzen": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[^\\s]+$"},
+            "additionalProperties": _TEKST,
+        },
+        "lijsten": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z_]+$"},
+            "additionalProperties": _WOORDEN,
+        },
         "vraagtypen": {
             "type": "object",
             "additionalProperties": False,
@@ -67,6 +79,8 @@ REGELS_SCHEMA: dict[str, Any] = {
                     "aanloop",
                     "of_geen_keuze_na",
                     "of_geen_keuze_voor",
+                    "gevolg",  # optional
+                    "verzoek",  # optional
                 )
             },
         },
@@ -111,6 +125,7 @@ REGELS_SCHEMA: dict[str, Any] = {
                     "naam": _TEKST,
                     "uitleg": _TEKST,
                     "fasen": {"type": "array", "minItems": 1, "items": {"enum": list(FASEN)}},
+                    "alleen_in_vraag": {"type": "boolean"},
                     "zinnen": _WOORDEN,
                     "woorden": _WOORDEN,
                     "uitleg_zinnen": _WOORDEN,
@@ -209,6 +224,7 @@ class Vermijden:
     naam: str
     uitleg: str
     fasen: tuple[str, ...] = FASEN
+    alleen_in_vraag: bool = False  # only in a question: asking for the budget, not hearing it
     zinnen: tuple[str, ...] = ()
     jargon: tuple[str, ...] = ()  # words that need an explanation
     uitleg_zinnen: tuple[str, ...] = ()
@@ -226,6 +242,8 @@ class Vraagwoorden:
     aanloop: frozenset[str]
     of_geen_keuze_na: frozenset[str]
     of_geen_keuze_voor: frozenset[str]
+    gevolg: frozenset[str] = frozenset()  # "Lukt het niet, dan ...": a condition, no question
+    verzoek: frozenset[str] = frozenset()  # "Vertel eens ...": asks without being a question
 
 
 @dataclass(frozen=True)
@@ -255,10 +273,23 @@ class Oefenboek:
     scenarios: dict[str, Scenario]
     # A phrase to avoid right after one of these words is denied, not said ("niet pushen").
     ontkenningen: frozenset[str] = frozenset()
+    # Spelling variants read as the usual word before any check ("ge" -> ("u",)).
+    schrijfwijzen: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _laag(woorden: list[str]) -> tuple[str, ...]:
     return tuple(" ".join(w.lower().split()) for w in woorden)
+
+
+def _zinnen(bron: YamlBestand, pad: list[str | int], waarde: list[str] | str) -> tuple[str, ...]:
+    """The phrases of an option: its own list, or the named list under `lijsten`."""
+    if isinstance(waarde, list):
+        return _laag(waarde)
+    lijsten = bron.data.get("lijsten", {})
+    if waarde not in lijsten:
+        bekend = ", ".join(sorted(lijsten)) or "geen"
+        raise bron.fout(pad, f"onbekende lijst '{waarde}' (bekend: {bekend})")
+    return _laag(lijsten[waarde])
 
 
 def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
@@ -275,19 +306,22 @@ def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
         aanloop=frozenset(vt["aanloop"]),
         of_geen_keuze_na=frozenset(vt["of_geen_keuze_na"]),
         of_geen_keuze_voor=frozenset(vt["of_geen_keuze_voor"]),
+        gevolg=frozenset(vt.get("gevolg", ())),
+        verzoek=frozenset(vt.get("verzoek", ())),
     )
     fasen = {}
     for naam, f in data["fasen"].items():
         v = f["vereist"]
+        plek: list[str | int] = ["fasen", naam, "vereist", "een_van"]
         opties = tuple(
             Optie(
                 vraagtypen=tuple(o.get("vraagtype", ())),
-                bevat=_laag(o.get("bevat", [])),
-                en_bevat=_laag(o.get("en_bevat", [])),
+                bevat=_zinnen(bron, [*plek, i, "bevat"], o.get("bevat", [])),
+                en_bevat=_zinnen(bron, [*plek, i, "en_bevat"], o.get("en_bevat", [])),
                 binnen_woorden=o.get("binnen_woorden"),
                 min_woorden=o.get("min_woorden"),
             )
-            for o in v["een_van"]
+            for i, o in enumerate(v["een_van"])
         )
         fasen[naam] = FaseRegels(
             titel=f["titel"],
@@ -301,6 +335,7 @@ def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
             naam=v["naam"],
             uitleg=v["uitleg"],
             fasen=tuple(v.get("fasen", FASEN)),
+            alleen_in_vraag=v.get("alleen_in_vraag", False),
             zinnen=_laag(v.get("zinnen", [])),
             jargon=_laag(v.get("woorden", [])),
             uitleg_zinnen=_laag(v.get("uitleg_zinnen", [])),
@@ -328,6 +363,7 @@ def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
         teksten,
         scenarios,
         frozenset(_laag(data.get("ontkenningen", []))),
+        {k.lower(): tuple(w.lower().split()) for k, w in data.get("schrijfwijzen", {}).items()},
     )
 
 

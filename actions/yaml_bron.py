@@ -2,7 +2,8 @@
 
 Trainers edit YAML by hand, so every error must point at the exact spot:
 a syntax error carries the parser's line, a schema error the line of the
-offending key (found by walking the composed YAML node tree).
+offending key (found by walking the composed YAML node tree). The wording is
+Dutch (actions/yaml_meldingen.py); list positions count from 1.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 import jsonschema
 import yaml
+
+from actions.yaml_meldingen import schema_melding, yaml_probleem
 
 
 class YamlFout(ValueError):
@@ -57,10 +60,13 @@ def _regel_van(node: yaml.Node | None, pad: Iterable[Any]) -> int | None:
 
 
 def pad_tekst(pad: Iterable[Any]) -> str:
-    """Render a key path as `adviezen.bezwaar_prijs.varianten[0].tip`."""
+    """Render a key path as `adviezen.bezwaar_prijs.varianten[1].tip` (the first variant).
+
+    Positions count from 1, as a trainer counts, in every message.
+    """
     tekst = ""
     for stap in pad:
-        tekst += f"[{stap}]" if isinstance(stap, int) else (f".{stap}" if tekst else str(stap))
+        tekst += f"[{stap + 1}]" if isinstance(stap, int) else (f".{stap}" if tekst else str(stap))
     return tekst or "(bovenste niveau)"
 
 
@@ -71,17 +77,18 @@ class YamlBestand:
         self.pad = pad
         try:
             tekst = pad.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as fout:
-            raise YamlFout(pad, None, f"kan het bestand niet lezen ({fout})") from None
+        except FileNotFoundError:
+            raise YamlFout(pad, None, "het bestand ontbreekt") from None
+        except UnicodeDecodeError:
+            raise YamlFout(pad, None, "geen leesbare tekst: sla het op als UTF-8") from None
+        except OSError as fout:
+            raise YamlFout(pad, None, f"kan het bestand niet lezen ({fout.strerror})") from None
         try:
             self.node = yaml.compose(tekst, Loader=yaml.SafeLoader)
             self.data = yaml.safe_load(tekst)
-        except yaml.MarkedYAMLError as fout:
-            mark = fout.problem_mark or fout.context_mark
-            regel = mark.line + 1 if mark else None
-            raise YamlFout(pad, regel, f"geen geldige YAML: {fout.problem or fout}") from None
         except yaml.YAMLError as fout:
-            raise YamlFout(pad, None, f"geen geldige YAML: {fout}") from None
+            regel, uitleg = yaml_probleem(fout)
+            raise YamlFout(pad, regel, uitleg) from None
 
     def fout(self, pad: Iterable[Any], melding: str) -> YamlFout:
         pad = list(pad)
@@ -89,8 +96,14 @@ class YamlBestand:
 
     def controleer(self, schema: dict[str, Any]) -> None:
         """Raise a YamlFout for the first schema violation, at its line."""
+        if self.data is None:
+            raise YamlFout(self.pad, None, "het bestand is leeg")
         validator = jsonschema.Draft7Validator(schema)
         fouten = sorted(validator.iter_errors(self.data), key=lambda f: list(f.absolute_path))
         if fouten:
             eerste = jsonschema.exceptions.best_match(fouten)
-            raise self.fout(eerste.absolute_path, eerste.message)
+            pad = list(eerste.absolute_path)
+            if eerste.validator == "additionalProperties":  # point at the unknown key itself
+                toegestaan = eerste.schema.get("properties") or {}
+                pad.append(next(k for k in eerste.instance if k not in toegestaan))
+            raise self.fout(pad, schema_melding(eerste))

@@ -21,10 +21,11 @@ OPSTART_TIMEOUT = 600.0
 Melding = Callable[[str], None]
 
 
-async def _meet(urls: dict[str, str], v: traffic.Verkeer, melding: Melding) -> dict:
+async def _meet(urls: dict[str, str], v: traffic.Verkeer, melding: Melding, token: str) -> dict:
     """Warm up, then parse, round trip and load; the models take turns, run by run."""
     uit: dict[str, dict[str, Any]] = {n: {"parse": [], "rondreis": []} for n in urls}
-    async with httpx.AsyncClient(timeout=traffic.TIMEOUT) as client:
+    # /model/parse is Rasa's HTTP API: it needs the token.
+    async with httpx.AsyncClient(timeout=traffic.TIMEOUT, params={"token": token}) as client:
         for url in urls.values():  # TensorFlow's first predictions are slow: measure warm
             await traffic.parse_ronde(client, url, v.verkopen[0][: traffic.OPWARM_PARSES])
             await traffic.verkoper(client, url, "bench-opwarmen", v.verkopen[0])
@@ -63,6 +64,7 @@ def meet_modellen(
     modellen: dict[str, Path], werkmap: Path, v: traffic.Verkeer, workers: int, melding: Melding
 ) -> dict[str, Any]:
     """Serve every model at once (own servers each), measure them in turns, read peak memory."""
+    token = launcher.nieuw_token()
     with ExitStack() as stapel:
         stacks = {
             naam: stapel.enter_context(
@@ -70,6 +72,7 @@ def meet_modellen(
                     werkmap / naam,
                     redis=True,
                     model=model,
+                    auth_token=token,
                     melding=lambda tekst, naam=naam: melding(f"{naam}: {tekst}"),
                     rasa_workers=workers,
                     timeout=OPSTART_TIMEOUT,
@@ -84,7 +87,7 @@ def meet_modellen(
         }
         urls = {naam: stack.rasa_url for naam, stack in stacks.items()}
         with PiekGeheugen(wortels) as geheugen:
-            resultaat = asyncio.run(_meet(urls, v, melding))
+            resultaat = asyncio.run(_meet(urls, v, melding, token))
     for naam in modellen:
         rss, pss, processen = zip(*(geheugen.uitslag(f"{naam}/{r}") for r in ROLLEN), strict=True)
         resultaat[naam]["geheugen_mb"] = dict(zip(ROLLEN, rss, strict=True))

@@ -60,8 +60,8 @@ async def reeks(
     return [t for _ in range(keer) for t in await beurt(o, chats, [tekst() for _ in chats])]
 
 
-async def meet(rasa_url: str, berichten: int, rondes: int) -> dict[str, list]:
-    rasa = RasaClient(rasa_url, timeout=30)
+async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[str, list]:
+    rasa = RasaClient(rasa_url, token, timeout=30)
     tekst, chats = itertools.cycle(BERICHTEN).__next__, list(range(100, 120))
     async with draaiende_bot(instellingen(rasa_url=rasa_url), rasa) as o:
         await reeks(o, len(BERICHTEN), [1], tekst)  # warm-up: the first predictions are slow
@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp,
             launcher.losse_stack(Path(tmp)) as stack,
         ):
-            resultaten = asyncio.run(meet(stack.rasa_url, args.berichten, args.rondes))
+            meting = meet(stack.rasa_url, stack.auth_token, args.berichten, args.rondes)
+            resultaten = asyncio.run(meting)
     except launcher.StackFout as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1

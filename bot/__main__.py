@@ -12,6 +12,8 @@ from bot.settings import ConfigError, load_settings
 def main() -> int:
     try:
         settings = load_settings()
+        if bezwaar := settings.telegram_bezwaar():
+            raise ConfigError(bezwaar)
     except ConfigError as exc:
         print(f"Fout in de instellingen: {exc}", file=sys.stderr)
         return 2

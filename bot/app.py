@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from telegram import BotCommand, Update
@@ -53,16 +54,22 @@ def build_application(
     rasa: RasaClient | None = None,
     basis_pauze: float = 0.5,
     updater: bool = True,
+    verwerker: PerChatUpdateProcessor | None = None,
 ) -> Application:
-    """The Application with all handlers; `request` and `rasa` are swappable for tests."""
+    """The Application with all handlers; `request`, `rasa` and `verwerker` are for tests."""
     builder = (
         Application.builder()
         .token(settings.telegram_token or "")
         .rate_limiter(RetryingRateLimiter(basis_pauze=basis_pauze))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(verwerker or PerChatUpdateProcessor())
         .post_init(_na_start)
         .post_shutdown(_na_stop)
     )
+    if settings.telegram_api_url:  # a self-hosted Bot API server (telegram-bot-api)
+        bestanden = settings.telegram_api_file_url or f"{settings.telegram_api_url}/file"
+        builder = builder.base_url(f"{settings.telegram_api_url}/bot").base_file_url(
+            f"{bestanden}/bot"
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if not updater:
@@ -91,9 +98,27 @@ def build_application(
     return app
 
 
-def run_telegram(settings: Settings) -> int:
+def poortfout(settings: Settings, exc: OSError) -> str:
+    """One Dutch line for a webhook port that cannot be opened."""
+    plek = f"{settings.webhook_listen}:{settings.webhook_port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"Poort {plek} is al in gebruik: kies een andere WEBHOOK_PORT of stop het andere proces"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"Geen toestemming om op {plek} te luisteren (poorten onder 1024 vragen root): "
+            "kies een WEBHOOK_PORT vanaf 1024 en laat de proxy doorsturen"
+        )
+    return f"Kan niet luisteren op {plek} (WEBHOOK_LISTEN, WEBHOOK_PORT): {exc.strerror or exc}"
+
+
+def run_telegram(settings: Settings, *, request: BaseRequest | None = None) -> int:
     """Run until Ctrl-C or SIGTERM (python-telegram-bot handles both). Returns an exit code."""
-    app = build_application(settings)
+    if bezwaar := settings.telegram_bezwaar():
+        logger.error(bezwaar)
+        return 2
+    app = build_application(settings, request=request)
     try:
         if settings.webhook_url:
             logger.info("Webhook-modus: %s", settings.webhook_url)
@@ -113,5 +138,8 @@ def run_telegram(settings: Settings) -> int:
         return 1
     except TelegramError as exc:
         logger.error("Telegram niet bereikbaar: %s", exc)
+        return 1
+    except OSError as exc:  # only the webhook's own port: Telegram errors are TelegramError
+        logger.error(poortfout(settings, exc))
         return 1
     return 0

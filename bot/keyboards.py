@@ -2,14 +2,14 @@
 
 Telegram limits callback_data to 64 bytes. Rasa payloads such as
 '/fase_menu{"gekozen_fase":"voorbereiding"}' usually fit and then travel as
-they are, so they keep working after a restart of the bot. Longer ones are
-replaced by a short key into a bounded in-memory map.
+they are; longer ones get a short key (a hash of the payload). Either way the
+bot only believes callback data that it finds in a keyboard it sent to that
+chat (KnopGeheugen in bot/chatstaat.py): a client can send any callback data.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -27,32 +27,22 @@ def utf16_lengte(tekst: str) -> int:
 
 
 class Keyboard:
-    """Maps payloads to callback_data and back."""
+    """Rasa buttons -> an inline keyboard, and which callback data stands for which payload."""
 
-    def __init__(self, max_sleutels: int = 10_000) -> None:
-        self._sleutels: OrderedDict[str, str] = OrderedDict()
-        self._max = max_sleutels
-
-    def data_voor(self, payload: str) -> str:
+    @staticmethod
+    def data_voor(payload: str) -> str:
         if payload.startswith("/") and len(payload.encode()) <= MAX_CALLBACK_BYTES:
             return payload
         # Deterministic, so the same payload always gets the same key.
-        sleutel = SLEUTEL_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:24]
-        self._sleutels[sleutel] = payload
-        self._sleutels.move_to_end(sleutel)
-        while len(self._sleutels) > self._max:
-            self._sleutels.popitem(last=False)
-        return sleutel
+        return SLEUTEL_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:24]
 
-    def payload_voor(self, data: str) -> str | None:
-        """The payload behind callback_data; None for an unknown (expired) key."""
-        if data.startswith("/"):
-            return data
-        if data.startswith(SLEUTEL_PREFIX):
-            return self._sleutels.get(data)
-        return None
+    @classmethod
+    def payloads(cls, knoppen: Sequence[Knop]) -> dict[str, str]:
+        """callback_data -> payload for the buttons that carry one (not the links)."""
+        return {cls.data_voor(k.payload): k.payload for k in knoppen if not k.url}
 
-    def markup(self, knoppen: Sequence[Knop]) -> InlineKeyboardMarkup | None:
+    @classmethod
+    def markup(cls, knoppen: Sequence[Knop]) -> InlineKeyboardMarkup | None:
         if not knoppen:
             return None
         # One button per row: titles are whole situations, read on a phone.
@@ -60,7 +50,7 @@ class Keyboard:
             [
                 InlineKeyboardButton(k.titel, url=k.url)
                 if k.url
-                else InlineKeyboardButton(k.titel, callback_data=self.data_voor(k.payload))
+                else InlineKeyboardButton(k.titel, callback_data=cls.data_voor(k.payload))
             ]
             for k in knoppen
         ]

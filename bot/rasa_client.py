@@ -12,8 +12,9 @@ import httpx
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PAD = "/webhooks/rest/webhook"
-# Only a refused connection is retried: the message never reached Rasa, so a
-# retry cannot make the coach answer twice. A timeout is not retried.
+# Only a refused connection is retried here: the message never reached Rasa, so a
+# retry cannot make the coach answer twice. A timeout is RasaTraag: the turn may
+# have been stored; the bot asks again with the same message id (bot/handlers.py).
 VERBIND_PAUZES = (0.3, 0.7)
 
 
@@ -32,6 +33,10 @@ class CoachBericht:
 
 class RasaFout(Exception):
     """Rasa is unreachable, too slow, or answered with an error or garbage."""
+
+
+class RasaTraag(RasaFout):
+    """The request went out but no answer came in time: Rasa may have stored the turn."""
 
 
 def lees_antwoord(data: Any) -> list[CoachBericht]:
@@ -117,7 +122,8 @@ class RasaClient:
             self._storing = True
         else:
             logger.debug("Rasa nog steeds niet bereikbaar: %s", _omschrijf(exc))
-        return RasaFout(_omschrijf(exc))
+        soort = RasaTraag if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout) else RasaFout
+        return soort(_omschrijf(exc))
 
     def _verwerk(self, antwoord: httpx.Response) -> list[CoachBericht]:
         antwoord.raise_for_status()
@@ -126,10 +132,17 @@ class RasaClient:
         except ValueError as exc:
             raise RasaFout("Rasa gaf geen JSON terug") from exc
 
-    async def stuur(self, afzender: str, bericht: str) -> list[CoachBericht]:
-        """Send one message for conversation `afzender`; raises RasaFout on any failure."""
+    async def stuur(
+        self, afzender: str, bericht: str, metadata: dict[str, Any] | None = None
+    ) -> list[CoachBericht]:
+        """Send one message for conversation `afzender`; raises RasaFout on any failure.
+
+        `metadata` tells the REST channel where the text comes from (`bron`) and its id.
+        """
         client = self._async_client()
-        body = {"sender": afzender, "message": bericht}
+        body: dict[str, Any] = {"sender": afzender, "message": bericht}
+        if metadata:
+            body["metadata"] = metadata
         for pauze in (*VERBIND_PAUZES, None):
             try:
                 berichten = self._verwerk(await client.post(WEBHOOK_PAD, json=body))

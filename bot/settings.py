@@ -18,11 +18,15 @@ from dotenv import dotenv_values
 
 from stack.paths import ROOT
 
-# Telegram bot tokens look like 123456789:AAE...(35 chars). The same pattern
-# is used to redact tokens from logs (bot/logs.py).
-TOKEN_PATROON = re.compile(r"\d{8,10}:[A-Za-z0-9_-]{35}")
-# Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret.
-GEHEIM_PATROON = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Telegram bot tokens look like 123456789:AAE...(35 chars). Bot ids have grown
+# from 8 to 10 digits and beyond (they are 52-bit numbers, up to 16 digits), so
+# any length from 5 on is accepted. The same pattern redacts tokens from logs
+# (bot/logs.py): a shorter upper bound would leave a leading digit in the log.
+TOKEN_PATROON = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{35}")
+# Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret;
+# the coach wants at least 32 (a guessable secret lets anyone post updates).
+GEHEIM_PATROON = re.compile(r"[A-Za-z0-9_-]{32,256}")
+IEDEREEN = "*"  # ALLOWED_USER_IDS=*: every Telegram user gets in
 LOG_NIVEAUS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 BOTFATHER_UITLEG = (
@@ -41,17 +45,31 @@ class Settings:
     rasa_url: str = "http://localhost:5005"
     rasa_token: str | None = None  # Rasa's --auth-token
     rasa_timeout: float = 8.0  # seconds; the seller hears "niet bereikbaar" after this
-    allowed_user_ids: frozenset[int] | None = None  # None: everybody
+    # Empty: nobody (Telegram mode refuses to start, see telegram_bezwaar); None: everybody (*).
+    allowed_user_ids: frozenset[int] | None = frozenset()
     webhook_url: str | None = None  # set: webhook mode, else long polling
     webhook_secret: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind the reverse proxy that terminates TLS
     webhook_port: int = 8443
+    telegram_api_url: str | None = None  # a self-hosted Bot API server, e.g. http://localhost:8081
+    telegram_api_file_url: str | None = None
     log_level: str = "INFO"
 
     @property
     def webhook_path(self) -> str:
         """The local path to listen on: the path of WEBHOOK_URL (behind a reverse proxy)."""
         return urlparse(self.webhook_url or "").path.strip("/")
+
+    def telegram_bezwaar(self) -> str | None:
+        """Why the Telegram bot must not start with these settings; None when it may."""
+        if self.allowed_user_ids is not None and not self.allowed_user_ids:
+            return (
+                "ALLOWED_USER_IDS ontbreekt: zonder lijst start de Telegram-bot niet, want dan kan "
+                "iedereen de coach gebruiken. Zet de gebruikersnummers van je verkopers "
+                "(ALLOWED_USER_IDS=12345678,87654321) of ALLOWED_USER_IDS=* als je echt "
+                "iedereen wilt toelaten (zie docs/telegram.md)."
+            )
+        return None
 
     def geheimen(self) -> list[str]:
         """Values that must never show up in a log line."""
@@ -70,7 +88,9 @@ def _url(naam: str, waarde: str, schemes: tuple[str, ...]) -> str:
     return waarde.rstrip("/")
 
 
-def _gebruikers(waarde: str) -> frozenset[int]:
+def _gebruikers(waarde: str) -> frozenset[int] | None:
+    if waarde == IEDEREEN:
+        return None
     ids: set[int] = set()
     for deel in waarde.replace(";", ",").split(","):
         deel = deel.strip()
@@ -79,7 +99,7 @@ def _gebruikers(waarde: str) -> frozenset[int]:
         if not deel.isdigit():
             raise ConfigError(
                 "ALLOWED_USER_IDS moet Telegram-gebruikersnummers bevatten, gescheiden door "
-                "komma's (bijv. 12345678,87654321)"
+                "komma's (bijv. 12345678,87654321), of * voor iedereen"
             )
         ids.add(int(deel))
     if not ids:
@@ -139,13 +159,21 @@ def load_settings(
         geheim = geheim or secrets.token_urlsafe(32)
     if geheim is not None and not GEHEIM_PATROON.fullmatch(geheim):
         raise ConfigError(
-            "WEBHOOK_SECRET mag alleen letters, cijfers, _ en - bevatten (1 tot 256 tekens)"
+            "WEBHOOK_SECRET moet 32 tot 256 tekens lang zijn, alleen letters, cijfers, _ en - "
+            "(maak er een met: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
     instellingen["webhook_secret"] = geheim
     if (listen := lees("WEBHOOK_LISTEN")) is not None:
         instellingen["webhook_listen"] = listen
     if (port := lees("WEBHOOK_PORT")) is not None:
         instellingen["webhook_port"] = int(_getal("WEBHOOK_PORT", port, int, 1))
+
+    if (api := lees("TELEGRAM_API_URL")) is not None:
+        instellingen["telegram_api_url"] = _url("TELEGRAM_API_URL", api, ("https", "http"))
+    if (bestanden := lees("TELEGRAM_API_FILE_URL")) is not None:
+        instellingen["telegram_api_file_url"] = _url(
+            "TELEGRAM_API_FILE_URL", bestanden, ("https", "http")
+        )
 
     niveau = (lees("LOG_LEVEL") or "INFO").upper()
     if niveau not in LOG_NIVEAUS:

@@ -14,10 +14,13 @@ import sys
 from collections.abc import Callable
 
 from bot import texts
+from bot.chatstaat import Verzoek
 from bot.commands import COMMANDOS, commando_naam, payload_voor
-from bot.keyboards import MAX_TEKST, utf16_lengte
 from bot.logs import setup_logging
+from bot.opmaak import terminal_tekst
 from bot.rasa_client import CoachBericht, Knop, RasaClient, RasaFout
+from bot.settings import ConfigError, load_settings
+from rasa_ext.payload import MAX_TEKENS
 
 PROMPT = "jij> "
 # Not /stop: in the command table that ends a practice session.
@@ -38,7 +41,8 @@ def toon(berichten: list[CoachBericht], schrijf: Callable[[str], None]) -> list[
     """Print the coach's messages; returns the buttons, numbered from 1 across messages."""
     knoppen: list[Knop] = []
     for bericht in berichten:
-        regels = (bericht.tekst or texts.KNOPPEN_ZONDER_TEKST).split("\n")
+        # Stage directions (*...*) as _..._, the plain-text way to write italics.
+        regels = terminal_tekst(bericht.tekst or texts.KNOPPEN_ZONDER_TEKST).split("\n")
         schrijf("coach> " + f"\n{INSPRING}".join(regels))
         for knop in bericht.knoppen:
             if knop.url:
@@ -58,23 +62,23 @@ def _lees(prompt: str) -> str:
 
 def bericht_voor_rasa(
     invoer: str, knoppen: list[Knop], schrijf: Callable[[str], None]
-) -> str | None:
+) -> Verzoek | None:
     """What a line of input sends to Rasa: a pressed button, a command or the text itself."""
     if invoer.isdigit() and knoppen:
         nummer = int(invoer)
         if 1 <= nummer <= len(knoppen):
-            return knoppen[nummer - 1].payload
+            return Verzoek(knoppen[nummer - 1].payload, "knop")
         schrijf(f"coach> Kies een nummer van 1 tot {len(knoppen)}.")
         return None
     if payload := payload_voor(invoer):
-        return payload
+        return Verzoek(payload, "commando")
     if commando_naam(invoer):
         schrijf(f"coach> {texts.ONBEKEND_COMMANDO}")
         return None
-    if utf16_lengte(invoer) > MAX_TEKST:
+    if len(invoer) > MAX_TEKENS:
         schrijf(f"coach> {texts.TE_LANG}")
         return None
-    return invoer
+    return Verzoek(invoer, "tekst")
 
 
 def chat(
@@ -96,11 +100,13 @@ def chat(
                 break
             if invoer.lower() in STOP:
                 break
-            bericht = bericht_voor_rasa(invoer, knoppen, schrijf) if invoer else None
-            if bericht is None:
+            verzoek = bericht_voor_rasa(invoer, knoppen, schrijf) if invoer else None
+            if verzoek is None:
                 continue
             try:
-                berichten = lus.run_until_complete(client.stuur(afzender, bericht))
+                berichten = lus.run_until_complete(
+                    client.stuur(afzender, verzoek.bericht, verzoek.metadata())
+                )
             except RasaFout:
                 schrijf(f"coach> {texts.NIET_BEREIKBAAR}")
                 continue
@@ -119,9 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://localhost:5005"))
     parser.add_argument("--afzender", default="terminal", help="gespreks-id in Rasa")
     args = parser.parse_args(argv)
-    # The coach's own Dutch line says when Rasa is down; no log lines in between.
-    setup_logging("ERROR")
-    client = RasaClient(args.rasa_url, os.environ.get("RASA_TOKEN") or None)
+    try:
+        settings = load_settings(token_nodig=False)
+    except ConfigError as exc:
+        print(f"Fout in de instellingen: {exc}", file=sys.stderr)
+        return 2
+    # The coach's own Dutch line says when Rasa is down; no log lines in between. Any that
+    # do come (errors) go through the same filter as the bot's: no secret in them.
+    setup_logging("ERROR", settings.geheimen())
+    client = RasaClient(args.rasa_url, settings.rasa_token, settings.rasa_timeout)
     return chat(client, args.afzender)
 
 

@@ -1,9 +1,18 @@
 """`rasa run` as the coach serves it: Rasa 3.6.21 with rasa_ext.patches.
 
-    python -m rasa_ext.server run --enable-api --model models/coach.tar.gz
+    RASA_TOKEN=... python -m rasa_ext.server run --enable-api --model models/coach.tar.gz
     SANIC_WORKERS=2 python -m rasa_ext.server run ...   two workers (Redis lock store needed)
 
-Two things differ from `rasa run` besides the patches:
+Closed by default, unlike `rasa run`:
+
+- It listens on 127.0.0.1 unless --interface says otherwise.
+- With --enable-api it needs RASA_TOKEN: the token reaches Rasa from the
+  environment through Rasa's configure_commandline hook (rasa_ext/plugin.py),
+  never from argv (visible to every user in `ps`); --auth-token is refused.
+- The model archive is checked before Rasa is imported (rasa_ext/modelbestand.py),
+  and a conversation store that cannot be written stops the start (rasa_ext/opslag.py).
+
+Two more things differ from `rasa run` besides the patches:
 
 - TensorFlow imports jax (if installed) only for TF Lite conversion, which Rasa
   never does; blocking that import saves ~65 MiB per process. jax stays in
@@ -17,6 +26,8 @@ Two things differ from `rasa run` besides the patches:
   SO_REUSEPORT, so the kernel spreads connections evenly. As in Rasa, more than one
   worker needs a lock store and a tracker store outside memory (Redis, SQL), or
   conversations would be split over the workers; otherwise one process runs.
+  SQLite with more than one worker is refused: SQLite has one writer, and a
+  second worker's turn fails with "database is locked" and is not saved.
   A worker that dies stops the others, so a supervisor sees the server fail.
 """
 
@@ -28,12 +39,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
+from rasa_ext import endpoints as endpointsbestand
+from rasa_ext.modelbestand import ModelFout
+from rasa_ext.modelbestand import controleer as controleer_model
+from rasa_ext.plugin import TOKEN_VARIABELE
 from stack.process import sterf_met_ouder
 
 WORKER_VLAG = "VERKOOPCOACH_RASA_WORKER"  # set in the worker processes this module starts
 IN_GEHEUGEN = (None, "in_memory")
+LOOPBACK = "127.0.0.1"
+
+
+class StartFout(Exception):
+    """The server refuses to start; str() is one Dutch line."""
 
 
 def aantal_workers() -> int:
@@ -43,38 +61,81 @@ def aantal_workers() -> int:
         return 1
 
 
-def _endpoints(argv: list[str]) -> Path:
+def _optie(argv: list[str], *namen: str) -> str | None:
+    """The value of option `namen` (`--x v` or `--x=v`) in `argv`, else None."""
     for i, arg in enumerate(argv):
-        if arg == "--endpoints" and i + 1 < len(argv):
-            return Path(argv[i + 1])
-        if arg.startswith("--endpoints="):
-            return Path(arg.split("=", 1)[1])
-    return Path("endpoints.yml")  # Rasa's default
+        if arg in namen and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.split("=", 1)[0] in namen and "=" in arg:
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _endpoints(argv: list[str]) -> Path:
+    return Path(_optie(argv, "--endpoints") or "endpoints.yml")  # Rasa's default
 
 
 def niet_gedeeld(endpoints: Path) -> list[str]:
     """The stores in `endpoints` that live in one process's memory (so cannot be shared)."""
-    try:
-        inhoud = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        inhoud = {}  # Rasa reports an unreadable file itself, in the worker
+    inhoud = endpointsbestand.lees(endpoints)  # Rasa reports an unreadable file itself
 
     def soort(blok: str) -> str | None:
-        waarde = inhoud.get(blok) if isinstance(inhoud, dict) else None
+        waarde = inhoud.get(blok)
         return waarde.get("type") if isinstance(waarde, dict) else None
 
     return [blok for blok in ("lock_store", "tracker_store") if soort(blok) in IN_GEHEUGEN]
 
 
 def kies_workers(aantal: int, endpoints: Path) -> tuple[int, str | None]:
-    """How many of `aantal` asked workers to start, and why fewer (in Dutch), if so."""
-    if aantal > 1 and (missen := niet_gedeeld(endpoints)):
+    """How many of `aantal` asked workers to start, and why fewer (in Dutch), if so.
+
+    StartFout for SQLite with more than one worker: that would lose turns, not just speed.
+    """
+    if aantal <= 1:
+        return aantal, None
+    if db := endpointsbestand.sqlite_pad(endpointsbestand.lees(endpoints).get("tracker_store")):
+        raise StartFout(
+            f"SANIC_WORKERS={aantal} met SQLite ({db}) als trackerstore kan niet: SQLite heeft "
+            'één schrijver, dus de tweede worker verliest beurten ("database is locked"). '
+            "Gebruik Redis of PostgreSQL (endpoints.yml, docs/serving.md) of SANIC_WORKERS=1."
+        )
+    if missen := niet_gedeeld(endpoints):
         return 1, (
             f"SANIC_WORKERS={aantal} vraagt om een lockstore en trackerstore buiten het geheugen "
             f"(Redis, SQL), maar {' en '.join(missen)} ontbreekt of zit in het geheugen: "
             "de Rasa-server draait met één worker."
         )
     return aantal, None
+
+
+def voorcontrole(argv: list[str]) -> list[str]:
+    """Check a `run` before Rasa is imported; the argv to give Rasa (on loopback by default).
+
+    StartFout (one Dutch line) for a token on the command line, an API without a
+    token, or a missing or broken model.
+    """
+    if not argv or argv[0] != "run" or (len(argv) > 1 and argv[1] == "actions"):
+        return argv
+    if _optie(argv, "--auth-token") is not None:
+        raise StartFout(
+            f"geef het token niet met --auth-token (iedereen op de machine ziet het in `ps`), "
+            f"maar in de omgevingsvariabele {TOKEN_VARIABELE}"
+        )
+    if "--enable-api" in argv and not os.environ.get(TOKEN_VARIABELE):
+        raise StartFout(
+            f"--enable-api zonder {TOKEN_VARIABELE}: dan kan elk proces alle gesprekken lezen "
+            f"en het model vervangen. Zet {TOKEN_VARIABELE} (bijv. met "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`); "
+            "`make run` doet dat zelf."
+        )
+    model = _optie(argv, "--model", "-m")
+    try:
+        controleer_model(Path(model or "models"))
+    except ModelFout as exc:
+        raise StartFout(str(exc)) from None
+    if _optie(argv, "--interface", "-i") is None:
+        argv = [argv[0], "--interface", LOOPBACK, *argv[1:]]  # Rasa listens on all by default
+    return argv
 
 
 def bedien_workers(aantal: int, cmd: list[str]) -> int:
@@ -106,18 +167,25 @@ def bedien_workers(aantal: int, cmd: list[str]) -> int:
 def main() -> None:
     argv = sys.argv[1:]
     if WORKER_VLAG not in os.environ:
-        aantal, waarschuwing = kies_workers(aantal_workers(), _endpoints(argv))
+        try:
+            argv = voorcontrole(argv)
+            aantal, waarschuwing = kies_workers(aantal_workers(), _endpoints(argv))
+        except StartFout as exc:
+            print(f"Fout: {exc}", file=sys.stderr, flush=True)
+            sys.exit(2)
         if waarschuwing:
             print(waarschuwing, file=sys.stderr, flush=True)
             os.environ["SANIC_WORKERS"] = "1"  # or Rasa forks anyway with a Redis lock store
         if aantal > 1:
             sys.exit(bedien_workers(aantal, [sys.executable, "-m", "rasa_ext.server", *argv]))
     sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` now raises ImportError
-    from rasa_ext import patches  # refuses to load on another Rasa version
+    from rasa_ext import patches, plugin  # patches refuse to load on another Rasa version
 
     patches.installeer(shared_port=WORKER_VLAG in os.environ)
+    plugin.installeer()
     from rasa.__main__ import main as rasa_main
 
+    sys.argv = [sys.argv[0], *argv]  # what Rasa parses; /proc/<pid>/cmdline stays as started
     rasa_main()
 
 

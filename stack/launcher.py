@@ -4,15 +4,21 @@
     python -m stack run     Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
 
 Each server runs in its own process group, so stopping it also stops anything
-it spawned; on Linux a server also gets SIGTERM when this process dies. The
-start/stop functions are reused by the tests (tests/conftest.py) and the
-benchmark (bench/).
+it spawned; on Linux a server also gets SIGTERM when this process dies. Both
+listen on 127.0.0.1 only. Rasa's HTTP API always has a token: RASA_TOKEN, or a
+new one for each start, given to Rasa in its environment (never in argv, which
+`ps` shows to everyone). After start-up `main` watches the servers and restarts
+one that dies (stack/bewaking.py). Each start keeps the logs of the previous
+BEWAAR_LOGS starts (rasa.log.1, ...). The start/stop functions are reused by the
+tests (tests/conftest.py) and the benchmark (bench/).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import secrets
 import shutil
 import signal
 import socket
@@ -26,11 +32,17 @@ from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
-from bot.settings import BOTFATHER_UITLEG, ROOT, ConfigError, load_settings
+from bot.settings import BOTFATHER_UITLEG, ROOT, ConfigError, Settings, load_settings
 from rasa_ext import server as rasa_server
+from rasa_ext.endpoints import STRIKTE_SQL
+from rasa_ext.modelbestand import ModelFout
+from rasa_ext.modelbestand import controleer as controleer_model
+from rasa_ext.plugin import TOKEN_VARIABELE
+from stack.bewaking import Bewaking
 from stack.process import sterf_met_ouder
 
 MODEL = ROOT / "models" / "coach.tar.gz"
@@ -41,6 +53,8 @@ RASA_PORT = 5005
 ACTIE_PORT = 5055  # must match endpoints.yml
 OPSTART_TIMEOUT = 180.0  # seconds; Rasa needs 20-40 s on a small machine
 STOP_TIMEOUT = 10.0
+BEWAAR_LOGS = 5  # earlier starts' logs kept next to each log
+LOOPBACK = rasa_server.LOOPBACK
 # Durable as in production: every write in an append-only file, fsync'ed each second.
 REDIS_OPTIES = ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec"]
 
@@ -70,6 +84,16 @@ class Server:
     log: Path
     port: int = 0
     workers: int = 1  # processes that each listen on `port` (rasa_ext.server)
+    cmd: list[str] = field(default_factory=list)
+    omgeving: dict[str, str] = field(default_factory=dict, repr=False)  # may hold the token
+
+    def herstart(self) -> Server:
+        """The same server started anew (the supervisor's restart)."""
+        nieuw = start_server(
+            self.naam, self.cmd, self.port, self.gezondheid_url, self.log, self.omgeving
+        )
+        nieuw.workers = self.workers
+        return nieuw
 
     def leeft(self) -> bool:
         return self.proces.poll() is None
@@ -113,6 +137,27 @@ def luisteraars(port: int) -> int:
     )
 
 
+def luister_adressen(port: int) -> set[str]:
+    """The addresses with a socket listening on TCP `port`, IPv4 and IPv6 (/proc/net/tcp*)."""
+    adressen: set[str] = set()
+    for bestand, breedte in (("tcp", 4), ("tcp6", 16)):
+        try:
+            regels = Path(f"/proc/net/{bestand}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for velden in (regel.split() for regel in regels):
+            adres, poort = velden[1].rsplit(":", 1)
+            if velden[3] == "0A" and int(poort, 16) == port:
+                adressen.add(_adres(bytes.fromhex(adres), breedte))
+    return adressen
+
+
+def _adres(ruw: bytes, breedte: int) -> str:
+    # The kernel prints each 32-bit word in host order (little-endian here).
+    woorden = [ruw[i : i + 4][::-1] for i in range(0, breedte, 4)]
+    return socket.inet_ntop(socket.AF_INET if breedte == 4 else socket.AF_INET6, b"".join(woorden))
+
+
 def port_free(port: int) -> bool:
     with socket.socket() as s:
         # SO_REUSEADDR: a port in TIME_WAIT is free; one with a listener is not.
@@ -126,8 +171,20 @@ def port_free(port: int) -> bool:
 
 def _omgeving() -> dict[str, str]:
     env = {**STILLE_OMGEVING, **os.environ}
-    env.pop("TELEGRAM_BOT_TOKEN", None)  # the servers have no business with it
+    # The servers have no business with the bot's token; Rasa gets its own explicitly.
+    for geheim in ("TELEGRAM_BOT_TOKEN", TOKEN_VARIABELE):
+        env.pop(geheim, None)
     return env
+
+
+def roteer(log: Path, bewaar: int = BEWAAR_LOGS) -> None:
+    """log -> log.1 -> ... -> log.<bewaar>: a new start never wipes what the last one said."""
+    for n in range(bewaar - 1, 0, -1):
+        ouder = log.with_name(f"{log.name}.{n}")
+        if ouder.exists():
+            ouder.replace(log.with_name(f"{log.name}.{n + 1}"))
+    if log.exists():
+        log.replace(log.with_name(f"{log.name}.1"))
 
 
 def start_server(
@@ -143,6 +200,7 @@ def start_server(
             f"poort {port} voor de {naam} is al in gebruik: draait de coach al? Stop die eerst."
         )
     log.parent.mkdir(parents=True, exist_ok=True)
+    roteer(log)
     with open(log, "wb") as uitvoer:
         proces = subprocess.Popen(
             cmd,
@@ -154,13 +212,19 @@ def start_server(
             start_new_session=True,  # own process group: Ctrl-C reaches us, not them
             preexec_fn=sterf_met_ouder if sys.platform == "linux" else None,
         )
-    return Server(naam, proces, gezondheid_url, log, port)
+    return Server(naam, proces, gezondheid_url, log, port, cmd=cmd, omgeving=omgeving or {})
 
 
 def start_actieserver(port: int = ACTIE_PORT, log: Path = LOGMAP / "actions.log") -> Server:
     cmd = [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions"]
     cmd += ["--port", str(port)]
-    return start_server("actieserver", cmd, port, f"http://127.0.0.1:{port}/health", log)
+    url = f"http://127.0.0.1:{port}/health"
+    # rasa-sdk 3.6 has no --interface: it binds SANIC_HOST, or every interface.
+    return start_server("actieserver", cmd, port, url, log, {"SANIC_HOST": LOOPBACK})
+
+
+def nieuw_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def start_rasa(
@@ -173,30 +237,41 @@ def start_rasa(
     auth_token: str | None = None,
     workers: int | None = None,
 ) -> Server:
-    """`workers` sets SANIC_WORKERS; by default it comes from the environment (1 if unset)."""
-    if not model.is_file():
-        raise StackFout(f"geen model in {model}: train het eerst met `make train`")
+    """`workers` sets SANIC_WORKERS; by default it comes from the environment (1 if unset).
+
+    Without `auth_token` the API gets a new token (read it from Server.omgeving).
+    """
+    try:
+        controleer_model(model)  # seconds, instead of Rasa's slow and misleading failure
+        aantal, _ = rasa_server.kies_workers(workers or rasa_server.aantal_workers(), endpoints)
+    except (ModelFout, rasa_server.StartFout) as exc:
+        raise StackFout(str(exc)) from None
     # rasa_ext.server is `rasa run` without per-message costs that buy nothing.
     cmd = [sys.executable, "-m", "rasa_ext.server", "run", "--enable-api", "--model", str(model)]
     cmd += ["--port", str(port), "--endpoints", str(endpoints)]
-    cmd += ["--credentials", str(credentials), "--interface", "127.0.0.1"]
-    if auth_token:
-        cmd += ["--auth-token", auth_token]
-    url = f"http://127.0.0.1:{port}/status" + (f"?token={auth_token}" if auth_token else "")
-    omgeving = {"SANIC_WORKERS": str(workers)} if workers else {}
+    cmd += ["--credentials", str(credentials), "--interface", LOOPBACK]
+    token = auth_token or nieuw_token()
+    url = f"http://127.0.0.1:{port}/status?{urlencode({'token': token})}"
+    omgeving = {TOKEN_VARIABELE: token} | ({"SANIC_WORKERS": str(workers)} if workers else {})
     server = start_server("Rasa-server", cmd, port, url, log, omgeving)
-    server.workers, _ = rasa_server.kies_workers(workers or rasa_server.aantal_workers(), endpoints)
+    server.workers = aantal
     return server
 
 
-def _laatste_regel(log: Path) -> str:
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def laatste_regel(log: Path) -> str:
+    """The line of `log` that says best why a server stopped: our Dutch one, else an error."""
     try:
-        regels = [r.strip() for r in log.read_text(errors="replace").splitlines() if r.strip()]
+        tekst = ANSI.sub("", log.read_text(errors="replace"))
     except OSError:
         return ""
+    regels = [r.strip() for r in tekst.splitlines() if r.strip()]
+    eigen = [r for r in regels if "Fout: " in r]  # rasa_ext's StartFout, OpslagFout, ...
     fouten = [r for r in regels if "Error" in r or "Exception" in r]
-    regel = (fouten or regels or [""])[-1]
-    return regel[:240]
+    regel = (eigen or fouten or regels or [""])[-1]
+    return regel[:400]
 
 
 def wacht_op_gezond(servers: list[Server], timeout: float = OPSTART_TIMEOUT) -> None:
@@ -207,7 +282,7 @@ def wacht_op_gezond(servers: list[Server], timeout: float = OPSTART_TIMEOUT) -> 
         while wachtend:
             for server in list(wachtend):
                 if not server.leeft():
-                    regel = _laatste_regel(server.log)
+                    regel = laatste_regel(server.log)
                     raise StackFout(
                         f"de {server.naam} is gestopt tijdens het opstarten "
                         f"(exitcode {server.proces.returncode}): {regel} (log: {server.log})"
@@ -265,7 +340,8 @@ def schrijf_endpoints(
     127.0.0.1 instead: the serving set-up of docs/serving.md.
     """
     if redis_port is None:
-        opslag = f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+        soort = f"  type: {STRIKTE_SQL}\n"  # as endpoints.yml: refuses a store it cannot write
+        opslag = f'tracker_store:\n{soort}  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     else:
         redis = f"  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n"
         opslag = f"tracker_store:\n{redis}lock_store:\n{redis}"
@@ -279,9 +355,10 @@ class Stack:
 
     rasa_port: int
     actie_port: int
-    auth_token: str | None
+    auth_token: str  # of Rasa's HTTP API
     logmap: Path
     servers: list[Server] = field(default_factory=list)
+    bewaking: Bewaking | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -318,9 +395,17 @@ def coach_stack(
     timeout: float = OPSTART_TIMEOUT,
     melding: Callable[[str], None] = _melding,
     rasa_workers: int | None = None,
+    bij_opgeven: Callable[[], None] | None = None,
+    bewaking: dict[str, Any] | None = None,
 ) -> Iterator[Stack]:
-    """Start both servers, wait until healthy, and always stop them afterwards."""
-    stack = Stack(rasa_port, actie_port, auth_token, logmap)
+    """Start both servers, wait until healthy, and always stop them afterwards.
+
+    Without `auth_token` Rasa's API gets a new one (Stack.auth_token). With
+    `bij_opgeven` the servers are watched after start-up (stack/bewaking.py):
+    restarted when they die, and `bij_opgeven` is called when that keeps
+    failing; `bewaking` overrides its pauses and limits (the tests).
+    """
+    stack = Stack(rasa_port, actie_port, auth_token or nieuw_token(), logmap)
     try:
         melding("De coach start: actieserver en Rasa-server (dat duurt 20 tot 40 seconden)...")
         stack.servers.append(start_actieserver(actie_port, logmap / "actions.log"))
@@ -330,14 +415,19 @@ def coach_stack(
                 logmap / "rasa.log",
                 model=model,
                 endpoints=endpoints,
-                auth_token=auth_token,
+                auth_token=stack.auth_token,
                 workers=rasa_workers,
             )
         )
         wacht_op_gezond(stack.servers, timeout)
+        if bij_opgeven is not None:
+            stack.bewaking = Bewaking(stack.servers, melding, bij_opgeven, **(bewaking or {}))
+            stack.bewaking.start()
         melding("De coach is klaar.")
         yield stack
     finally:
+        if stack.bewaking is not None:
+            stack.bewaking.stop()
         stop_alle(stack.servers)
 
 
@@ -417,32 +507,41 @@ def main(argv: list[str] | None = None) -> int:
             args.actie_port,
             ROOT / "var" / "tracker.db",
         )
-    (ROOT / "var").mkdir(exist_ok=True)  # the SQLite tracker store lives there
+    gestart: Stack | None = None
     try:
         with coach_stack(
             rasa_port=args.rasa_port,
             actie_port=args.actie_port,
             endpoints=endpoints,
             auth_token=settings.rasa_token,
-        ) as stack:
-            lokaal = replace(settings, rasa_url=stack.rasa_url)
-            if telegram:
-                from bot.app import run_telegram
-                from bot.logs import setup_logging
-
-                setup_logging(settings.log_level, settings.geheimen())
-                return run_telegram(lokaal)
-            from bot.logs import setup_logging
-            from bot.rasa_client import RasaClient
-            from bot.terminal import chat
-
-            setup_logging("ERROR")  # the chat itself says when the coach is unreachable
-            return chat(RasaClient(lokaal.rasa_url, lokaal.rasa_token, lokaal.rasa_timeout))
+            bij_opgeven=lambda: os.kill(os.getpid(), signal.SIGTERM),  # ends the chat below
+        ) as gestart:
+            code = _chat(settings, gestart, telegram)
     except StackFout as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    if gestart is not None and gestart.bewaking is not None and gestart.bewaking.opgegeven:
+        return 1  # a service manager restarts the whole stack (docs/serving.md)
+    return code
+
+
+def _chat(settings: Settings, stack: Stack, telegram: bool) -> int:
+    """The bot or the terminal chat against the running servers, with their token."""
+    lokaal = replace(settings, rasa_url=stack.rasa_url, rasa_token=stack.auth_token)
+    from bot.logs import setup_logging
+
+    if telegram:
+        from bot.app import run_telegram
+
+        setup_logging(lokaal.log_level, lokaal.geheimen())
+        return run_telegram(lokaal)
+    from bot.rasa_client import RasaClient
+    from bot.terminal import chat
+
+    setup_logging("ERROR", lokaal.geheimen())  # the chat itself says when the coach is unreachable
+    return chat(RasaClient(lokaal.rasa_url, lokaal.rasa_token, lokaal.rasa_timeout))
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ def test_ontbrekende_tip_noemt_sleutel_en_regel(kopie: Path) -> None:
     with pytest.raises(YamlFout) as fout:
         laad_adviesboek(kopie)
     melding = str(fout.value)
-    assert "bezwaar.yml" in melding and "varianten[0]" in melding
+    assert "bezwaar.yml" in melding and "varianten[1]" in melding
+    assert "verplichte sleutel 'tip' ontbreekt" in melding
     assert fout.value.regel == _regel_met(pad, "- tipp:")
 
 

@@ -18,11 +18,14 @@ from telegram import Bot
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
+from bot.chatstaat import KnopGeheugen
 from bot.commands import COMMANDOS, commando_naam, payload_voor
 from bot.keyboards import MAX_CALLBACK_BYTES, Keyboard, splits_tekst, utf16_lengte
 from bot.logs import VERVANGING, setup_logging
+from bot.opmaak import telegram_html, terminal_tekst
 from bot.rasa_client import Knop, RasaFout, lees_antwoord
 from bot.settings import ROOT, ConfigError, load_settings
+from rasa_ext.payload import KnopRegels
 from tests.support.fake_telegram import TEST_TOKEN
 
 # --- settings -------------------------------------------------------------------------
@@ -31,7 +34,9 @@ from tests.support.fake_telegram import TEST_TOKEN
 def test_instellingen_standaard() -> None:
     s = load_settings({"TELEGRAM_BOT_TOKEN": TEST_TOKEN}, dotenv_path=None)
     assert s.rasa_url == "http://localhost:5005"
-    assert s.allowed_user_ids is None and s.webhook_url is None
+    assert s.allowed_user_ids == frozenset() and s.webhook_url is None  # nobody: fails closed
+    assert s.webhook_listen == "127.0.0.1"  # behind the reverse proxy
+    assert s.telegram_api_url is None
     assert s.log_level == "INFO"
 
 
@@ -167,24 +172,28 @@ def test_commando_naam() -> None:
 
 
 def test_korte_payload_reist_mee_lange_krijgt_sleutel() -> None:
-    bord = Keyboard()
     kort = '/fase_menu{"gekozen_fase":"voorbereiding"}'
     lang = '/fase_menu{"gekozen_fase":"voorbereiding","product":"' + "é" * 40 + '"}'
-    assert bord.data_voor(kort) == kort
-    sleutel = bord.data_voor(lang)
+    assert Keyboard.data_voor(kort) == kort
+    sleutel = Keyboard.data_voor(lang)
     assert len(sleutel.encode()) <= MAX_CALLBACK_BYTES
-    assert bord.payload_voor(sleutel) == lang
-    assert bord.data_voor(lang) == sleutel  # deterministic
-    assert bord.payload_voor("k:onbekend") is None
-    zonder_slash = bord.data_voor("ja")  # a plain-text payload is never taken as a command
-    assert zonder_slash.startswith("k:") and bord.payload_voor(zonder_slash) == "ja"
+    assert Keyboard.data_voor(lang) == sleutel  # deterministic
+    zonder_slash = Keyboard.data_voor("ja")  # a plain-text payload is never taken as a command
+    assert zonder_slash.startswith("k:")
+    payloads = Keyboard.payloads(
+        [Knop("K", kort), Knop("L", lang), Knop("J", "ja"), Knop("U", url="https://x.nl")]
+    )
+    assert payloads == {kort: kort, sleutel: lang, zonder_slash: "ja"}
 
 
-def test_sleutelmap_blijft_begrensd() -> None:
-    bord = Keyboard(max_sleutels=3)
-    sleutels = [bord.data_voor("/x" + "y" * 70 + str(i)) for i in range(5)]
-    assert bord.payload_voor(sleutels[0]) is None
-    assert bord.payload_voor(sleutels[-1]) is not None
+def test_knopgeheugen_per_bericht_en_begrensd() -> None:
+    geheugen = KnopGeheugen(maximum=3)
+    for message_id in range(5):
+        geheugen.onthoud(message_id, {"/greet": "/greet"})
+    assert geheugen.payload(0, "/greet") is None  # the oldest keyboards are forgotten
+    assert geheugen.payload(4, "/greet") == "/greet"
+    assert geheugen.payload(4, "/restart") is None  # only what was sent in that message
+    assert geheugen.payload(99, "/greet") is None
 
 
 def test_toetsenbord_een_knop_per_rij() -> None:
@@ -308,3 +317,173 @@ async def test_httpx_zwijgt_en_telegram_urls_zijn_geredigeerd(logregels: io.Stri
     assert "HTTP Request: POST" in uitvoer
     assert TEST_TOKEN not in uitvoer and VERVANGING in uitvoer
     assert json.dumps(TEST_TOKEN)[1:-1] not in uitvoer
+
+
+# --- issue 11: closed by default ----------------------------------------------------------
+
+
+@pytest.mark.vijandig
+@pytest.mark.parametrize("geheim", ["x", "kort-geheim", "a" * 31])
+def test_vijandig_webhookgeheim_te_kort(geheim: str) -> None:
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET moet 32 tot 256 tekens") as fout:
+        load_settings(
+            {
+                "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+                "WEBHOOK_URL": "https://coach.example.org/hook",
+                "WEBHOOK_SECRET": geheim,
+            },
+            dotenv_path=None,
+        )
+    assert geheim not in str(fout.value)
+
+
+def test_webhookgeheim_van_32_tekens_en_standaard_lokaal() -> None:
+    s = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+            "WEBHOOK_URL": "https://coach.example.org/hook",
+            "WEBHOOK_SECRET": "a" * 32,
+        },
+        dotenv_path=None,
+    )
+    assert s.webhook_secret == "a" * 32 and s.webhook_listen == "127.0.0.1"
+
+
+@pytest.mark.vijandig
+def test_vijandig_bot_id_van_11_cijfers(logregels: io.StringIO) -> None:
+    token = "12345678901:" + TEST_TOKEN.split(":")[1]
+    for lengte in (8, 10, 11, 16):
+        waarde = "9" * lengte + ":" + TEST_TOKEN.split(":")[1]
+        assert load_settings({"TELEGRAM_BOT_TOKEN": waarde}, dotenv_path=None).telegram_token
+    logging.getLogger("bot.test").warning("url https://api.telegram.org/bot%s/getMe", token)
+    uitvoer = logregels.getvalue()
+    assert "bot[token verborgen]/getMe" in uitvoer  # not one digit of the bot id left
+    assert "12345678901" not in uitvoer and token.split(":")[1] not in uitvoer
+
+
+def test_allowed_user_ids_ster_laat_iedereen_toe() -> None:
+    s = load_settings({"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "ALLOWED_USER_IDS": "*"}, dotenv_path=None)
+    assert s.allowed_user_ids is None and s.telegram_bezwaar() is None
+    zonder = load_settings({"TELEGRAM_BOT_TOKEN": TEST_TOKEN}, dotenv_path=None)
+    assert zonder.telegram_bezwaar() is not None
+
+
+@pytest.mark.vijandig
+def test_vijandig_python_m_bot_zonder_allowlist_start_niet() -> None:
+    resultaat = _python_m_bot({"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "ALLOWED_USER_IDS": ""})
+    assert resultaat.returncode == 2
+    assert resultaat.stderr.strip().count("\n") == 0, resultaat.stderr
+    assert "ALLOWED_USER_IDS" in resultaat.stderr and "ALLOWED_USER_IDS=*" in resultaat.stderr
+    assert "Traceback" not in resultaat.stderr and TEST_TOKEN not in resultaat.stderr
+
+
+@pytest.mark.vijandig
+def test_vijandig_python_m_bot_webhookgeheim_van_een_teken() -> None:
+    resultaat = _python_m_bot(
+        {
+            "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+            "ALLOWED_USER_IDS": "1",
+            "WEBHOOK_URL": "https://coach.example.org/hook",
+            "WEBHOOK_SECRET": "x",
+        }
+    )
+    assert resultaat.returncode == 2
+    assert "WEBHOOK_SECRET" in resultaat.stderr and "Traceback" not in resultaat.stderr
+
+
+def test_eigen_bot_api_url_gelezen() -> None:
+    s = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_URL": "http://localhost:8081/"},
+        dotenv_path=None,
+    )
+    assert s.telegram_api_url == "http://localhost:8081" and s.telegram_api_file_url is None
+    with pytest.raises(ConfigError, match="TELEGRAM_API_URL"):
+        load_settings(
+            {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_URL": "localhost:8081"},
+            dotenv_path=None,
+        )
+
+
+@pytest.mark.vijandig
+def test_vijandig_terminal_geeft_geheimen_aan_het_logfilter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import terminal
+
+    root = logging.getLogger()
+    oud = (list(root.handlers), root.level)
+    monkeypatch.setenv("RASA_TOKEN", "rasa-geheim-123")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
+
+    def stop(_prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", stop)
+    try:
+        assert terminal.main(["--rasa-url", "http://127.0.0.1:9"]) == 0
+        logging.getLogger("bot.test").error("verbinding met ?token=rasa-geheim-123 mislukt")
+    finally:
+        root.handlers[:] = oud[0]
+        root.setLevel(oud[1])
+    fout = capsys.readouterr().err
+    assert "mislukt" in fout and VERVANGING in fout and "rasa-geheim-123" not in fout
+
+
+# --- button payloads: the allowlist from domain.yml -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "/greet",
+        "/nieuwe_klant",
+        '/fase_menu{"gekozen_fase":"bezwaar"}',
+        '/oefenen_start{"oefen_scenario":"laptop"}',
+        "gewoon tekst",
+    ],
+)
+def test_knopregels_laten_de_knoppen_van_de_coach_door(payload: str) -> None:
+    assert KnopRegels.uit_domein().toegestaan(payload)
+
+
+@pytest.mark.vijandig
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "/restart",
+        "/session_start",
+        "/nlu_fallback",
+        "/greet@0.99",
+        "/bestaat_niet",
+        '/greet{"fase":"bezwaar"}',
+        '/greet{"gelabeld":"x"}',
+        '/greet{"oefen_historie":"[]"}',
+        '/greet{"product":"laptop"}',  # typed by sellers, never a button
+        '/oefenen_start{"oefen_scenario":["a"]}',
+        '/oefenen_start{"oefen_scenario":"' + "x" * 65 + '"}',
+        "/greet{kapot",
+        '/greet["x"]',
+        "//greet",
+    ],
+)
+def test_vijandig_knopregels_weigeren(payload: str) -> None:
+    assert not KnopRegels.uit_domein().toegestaan(payload)
+
+
+def test_knopregels_uit_het_domein() -> None:
+    regels = KnopRegels.uit_domein()
+    domein = yaml.safe_load((ROOT / "domain.yml").read_text())
+    assert regels.intents == set(domein["intents"])
+    assert regels.entiteiten == {"gekozen_fase", "oefen_scenario"}
+    assert all(c.payload[1:] in regels.intents for c in COMMANDOS)
+
+
+# --- formatting in the terminal ---------------------------------------------------------------
+
+
+def test_terminal_toont_regieaanwijzingen_als_onderstreping() -> None:
+    assert (
+        terminal_tekst("*kijkt op* Hallo, 5 * 3 * 2 is *veel*")
+        == "_kijkt op_ Hallo, 5 * 3 * 2 is _veel_"
+    )
+    assert telegram_html("*zucht* <b>&") == "<i>zucht</i> &lt;b&gt;&amp;"

@@ -8,6 +8,7 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_ext.components import StoredCRFEntityExtractor
 from rasa_ext.fase import FASE_RANKING, FaseClassifier, FaseFallbackClassifier
 from rasa_ext.spelling import SpellingCorrector, wordfreq_nl
 
@@ -123,7 +124,7 @@ def test_spelling_laat_knoppen_ongemoeid(spelling: SpellingCorrector) -> None:
 def test_fasemodel_bewaren_en_laden_geeft_dezelfde_kansen(tmp_path: Path) -> None:
     from rasa_ext.fase import _bewaar_pijplijn, _lees_pijplijn, _pijplijn
 
-    config = FaseClassifier.get_default_config()
+    config = {**FaseClassifier.get_default_config(), "min_df": 1}  # five examples only
     teksten = ["te duur", "klant wil korting", "er komt iemand binnen", "hij kijkt rond", "pizza"]
     model = _pijplijn(config).fit(teksten, ["bezwaar", "bezwaar", "contact", "contact", "out"])
     _bewaar_pijplijn(model, tmp_path)
@@ -131,3 +132,61 @@ def test_fasemodel_bewaren_en_laden_geeft_dezelfde_kansen(tmp_path: Path) -> Non
     proef = ["veel te duur", "iemand komt binnen", "onbekende zin"]
     assert list(geladen.classes_) == list(model.classes_)
     assert (geladen.predict_proba(proef) == model.predict_proba(proef)).all()
+
+
+def test_crf_bewaard_geeft_dezelfde_entiteiten_als_rasas_crf(tmp_path: Path) -> None:
+    """StoredCRFEntityExtractor loads its stored taggers; Rasa's own trains again on load."""
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor
+    from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import (
+        LexicalSyntacticFeaturizer,
+    )
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    data = RasaYAMLReader().reads(
+        'version: "3.1"\nnlu:\n- intent: behoefte_vragen\n  examples: |\n'
+        + "".join(
+            f"    - ze zoekt een [{p}](product) voor {w}\n    - hij wil die [{p}](product) wel\n"
+            for p in ["jas", "fiets", "bank", "bril", "laptop", "sjaal"]
+            for w in ["thuis", "haar man", "op kantoor"]
+        )
+    )
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    tokenizer.process_training_data(data)
+    context = ExecutionContext(graph_schema=None, model_id="1")  # type: ignore[arg-type]
+    for naam in ["kenmerken", "rasa", "bewaard"]:
+        (tmp_path / naam).mkdir()
+    lexicaal = LexicalSyntacticFeaturizer.create(
+        LexicalSyntacticFeaturizer.get_default_config(),
+        LocalModelStorage(tmp_path / "kenmerken"),
+        Resource("kenmerken"),
+        context,
+    )
+    lexicaal.train(data)
+    lexicaal.process_training_data(data)
+
+    def getraind(cls: type[CRFEntityExtractor], naam: str) -> CRFEntityExtractor:
+        storage, resource = LocalModelStorage(tmp_path / naam), Resource(naam)
+        cls.create(cls.get_default_config(), storage, resource, context).train(data)
+        return cls.load(cls.get_default_config(), storage, resource, context)
+
+    rasa_crf = getraind(CRFEntityExtractor, "rasa")
+    bewaard = getraind(StoredCRFEntityExtractor, "bewaard")
+    assert not list((tmp_path / "bewaard").rglob("crf_dataset.json"))
+    gevonden = 0
+    for tekst in ["ze zoekt een jas voor thuis", "hij wil die fiets wel", "een bril misschien"]:
+        berichten = [Message(data={TEXT: tekst}), Message(data={TEXT: tekst})]
+        tokenizer.process(berichten)
+        lexicaal.process(berichten)
+        rasa_crf.process(berichten[:1])
+        bewaard.process(berichten[1:])
+        zonder_naam = [
+            [{k: v for k, v in e.items() if k != "extractor"} for e in b.get("entities", [])]
+            for b in berichten
+        ]
+        assert zonder_naam[0] == zonder_naam[1]
+        gevonden += bool(berichten[1].get("entities"))
+    assert gevonden >= 2  # the comparison is about real entities, not two empty lists

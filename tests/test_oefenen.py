@@ -8,12 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from actions.beoordeling import afkortingen, beoordeel, vermeden, vraagtype, woorden, zoek
+from actions.beoordeling import (
+    afkortingen,
+    beoordeel,
+    uitgeschreven,
+    vermeden,
+    vraagtype,
+    woorden,
+    zoek,
+)
 from actions.oefen_acties import kies_scenario
 from actions.oefenboek import OEFEN_MAP, laad_oefenboek
 from actions.scorekaart import score, scorekaart
 from actions.yaml_bron import YamlFout
-from tools.oefen_eval import GELABELD, meet
+from tools.oefen_eval import GELABELD, gemeten_sets, meet, ontwikkelsets
 from tools.validate import problemen_oefenen
 
 BOEK = laad_oefenboek()
@@ -52,10 +60,18 @@ def test_vraagtype(tekst: str, soort: str) -> None:
     assert vraagtype(tekst, VW) == soort
 
 
+# A blind set measured but not yet tuned on keeps its first figure as a floor
+# (docs/oefenen-meting.md).
+NOG_NIET_BIJGESTELD = {"auteur_w.yml": 0.86}
+
+
 def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFixture[str]) -> None:
-    uitslagen = [meet(pad, BOEK) for pad in sorted(GELABELD.glob("*.yml"))]
+    # The development sets, with the first blind set (authors s and t) since session 5 and the
+    # second (blind/set2, authors u and v) since its one measurement.
+    uitslagen = [meet(pad, BOEK) for pad in ontwikkelsets()]
     alle = [g for u in uitslagen for g in u.gevallen]
-    assert len(alle) >= 150
+    assert len(alle) >= 610
+    assert {"auteur_u.yml", "auteur_v.yml"} <= {u.bestand.name for u in uitslagen}
     with capsys.disabled():
         for u in uitslagen:
             print(
@@ -65,7 +81,19 @@ def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFi
             )
     for u in uitslagen:
         assert u.vraagtype_nauwkeurigheid >= 0.95, u.bestand
-        assert u.oordeel_nauwkeurigheid >= 0.90, u.bestand
+        assert u.oordeel_nauwkeurigheid >= NOG_NIET_BIJGESTELD.get(u.bestand.name, 0.95), u.bestand
+
+
+def test_alleen_een_gemeten_blinde_set_is_een_ontwikkelset(tmp_path: Path) -> None:
+    for naam, merk in [("set2", "GEMETEN"), ("set3", "VERZEGELD"), ("set4", None)]:
+        (tmp_path / naam).mkdir()
+        if merk:
+            (tmp_path / naam / merk).write_text("", encoding="utf-8")
+    (tmp_path / "set5").mkdir()  # measured, then sealed again: sealed wins
+    for merk in ("GEMETEN", "VERZEGELD"):
+        (tmp_path / "set5" / merk).write_text("", encoding="utf-8")
+    assert [p.name for p in gemeten_sets(tmp_path)] == ["set2"]
+    assert gemeten_sets(tmp_path / "bestaat_niet") == []
 
 
 def test_gelabelde_antwoorden_dekken_elke_fase_en_elk_type() -> None:
@@ -116,6 +144,119 @@ def test_wat_een_seed_aanraadt_of_verbiedt_wordt_niet_omgedraaid(
     fase: str, tekst: str, niet: str
 ) -> None:
     assert beoordeel(BOEK, fase, tekst).uitslag != niet
+
+
+# Session 5: rules from the seeds, each with an answer a seed recommends (never 'fout') and one it
+# warns against (never 'goed'). The sentences are new, not taken from the labelled sets.
+@pytest.mark.parametrize(
+    ("fase", "tekst", "uitslag"),
+    [
+        # Seed 001, contact: "kan zich niet beperken tot de gebruikelijke begroetende zin".
+        ("contact", "Goedemiddag mevrouw, welkom.", "matig"),
+        ("contact", "Hallo, momentje, ik kom zo bij u.", "matig"),
+        ("contact", "Goedemiddag! Neem rustig de tijd, de winterjassen hangen achterin.", "goed"),
+        ("contact", "Hoi! Wat een leuke muts, zelf gebreid?", "goed"),
+        # Seed 001, contact: no worn-out opener, also in Flemish ("ge" reads as "u").
+        ("contact", "Dag meneer, zoekt ge iets bepaald?", "fout"),
+        # Seed 001, presentatie: let the customer test, and say what he will notice.
+        ("presentatie", "Ga er gerust even op liggen, dan voelt u hoe de matras meegeeft.", "goed"),
+        # Seed 001, presentatie 4 and bezwaar 4: nothing unbelievable about quality.
+        ("presentatie", "Deze koffer is onverwoestbaar, daar gaat nooit iets aan stuk.", "fout"),
+        # Seed 001, behoefte 2: asking for the money is the mistake, hearing it is not.
+        ("behoefte", "Tot 200 euro, helder. Waar gaat u de jas vooral dragen?", "goed"),
+        ("behoefte", "Vertel eens wat u maximaal wilt uitgeven.", "fout"),
+        ("behoefte", "Denkt u aan iets onder de 100 euro?", "fout"),
+        # Seed 001, bezwaar: acknowledge, then handle it; acknowledging alone leaves it lying.
+        ("bezwaar", "Dat begrijp ik, het is ook geen klein bedrag.", "matig"),
+        ("bezwaar", "Snap ik, wachten is vervelend. Ik bel u zelf zodra hij binnen is.", "goed"),
+        # Seed 000 and 001: no pressure, however it is put.
+        ("bezwaar", "Als u nu nog twijfelt is hij straks weg, hoor.", "fout"),
+        ("afsluiting", "Ik zou er niet te lang over twijfelen, morgen is hij duurder.", "fout"),
+        # Seed 003, tip 2 and seed 001, presentatie 3: no badmouthing of other shops or brands.
+        ("nazorg", "Breng hem niet naar de zaak hiernaast, die verpesten elke fiets.", "fout"),
+        ("behoefte", "Dat merk? Die gaan na een paar maanden kapot. Wat zoekt u?", "fout"),
+        # Seed 001, einde verkoop 3: help, asked or not; 2: teach how to use it.
+        ("nazorg", "Heeft u hulp nodig bij het aansluiten? Ik kom het gerust even doen.", "goed"),
+        ("nazorg", "Een tip: laad hem eerst helemaal op, dan blijft de accu goed. Dag!", "goed"),
+        ("nazorg", "Gaat hij toch stuk, kom dan gerust langs. Veel plezier ermee!", "goed"),
+    ],
+)
+def test_regels_uit_de_seeds(fase: str, tekst: str, uitslag: str) -> None:
+    assert beoordeel(BOEK, fase, tekst).uitslag == uitslag
+
+
+# Session 6 (round 2, from the misses of blind set 2): per rule an answer the seed recommends
+# (never 'fout') and one it warns against (never 'goed'). New sentences, not from the labelled sets.
+@pytest.mark.parametrize(
+    ("fase", "tekst", "niet"),
+    [
+        # Seed 001, contact: "Helpen?" and "Als je ergens in geïnteresseerd bent, neem dan contact
+        # met mij op" are worn out; seed 000: the trader talks about his wares.
+        ("contact", "Hoi, hulp nodig?", "goed"),
+        ("contact", "Goedemiddag, als u ergens in geïnteresseerd bent, zeg het maar.", "goed"),
+        ("contact", "Goeiemiddag! De broden zijn net uit de oven.", "fout"),
+        # Seed 001, presentatie 4: nothing unbelievable, no rumours.
+        ("presentatie", "Deze rugzak gaat echt nooit stuk.", "goed"),
+        ("presentatie", "Het schijnt dat deze accu tien jaar meegaat.", "goed"),
+        ("presentatie", "Die cactus gaat nooit dood, wat u ook doet.", "goed"),
+        (
+            "presentatie",
+            "Deze accu gaat zo'n vijf jaar mee, dus u hoeft hem niet snel te vervangen.",
+            "fout",
+        ),
+        # Seed 000 and 001: letting the customer try, with the trader's extra effort.
+        ("presentatie", "Zet ze gerust op, de spiegel hangt daar.", "fout"),
+        ("presentatie", "Wilt u hem even opzetten?", "goed"),
+        # Seed 001, bezwaar 1: no quarrel, no blaming or lecturing the customer.
+        ("bezwaar", "Dat klopt helemaal niet, u heeft hem verkeerd aangesloten.", "goed"),
+        ("bezwaar", "Doe nu niet zo moeilijk, zo werkt dat nu eenmaal.", "goed"),
+        ("bezwaar", "Dat begrijp ik, u heeft niks verkeerd gedaan. Ik ruil hem meteen om.", "fout"),
+        ("bezwaar", "Ik versta da ge twijfelt. Zal ik hem tot morgen opzij leggen?", "fout"),
+        # Seed 003, tip 2: never run down a colleague.
+        ("presentatie", "Die monteur weet echt niks van e-bikes, neem deze.", "goed"),
+        # Seed 000: no pressure, also as haste, a deadline or another buyer.
+        ("afsluiting", "Beslist u maar snel, de korting stopt vandaag.", "goed"),
+        ("afsluiting", "Als u nu niet beslist, verkoop ik hem aan een ander.", "goed"),
+        ("afsluiting", "Komaan, gewoon doen.", "goed"),
+        ("afsluiting", "U hoeft niet snel te beslissen. Zal ik hem voor u apart leggen?", "fout"),
+        # Seed 001, afsluiten 3: voordeel kwijt is about buying in this shop, not a bare fact.
+        ("afsluiting", "Er zit een jaar garantie op.", "goed"),
+        ("afsluiting", "Als u hem hier koopt, krijgt u een jaar extra garantie.", "fout"),
+        # Seed 001, einde verkoop 2 and 3: teach the use, help (also through a colleague).
+        ("nazorg", "Ik laat u even zien hoe u het filter schoonmaakt.", "fout"),
+        ("nazorg", "Mijn collega helpt u zo met het instellen van de printer.", "fout"),
+        ("nazorg", "Zaterdag is hij klaar, dan kunt u hem ophalen. Tot dan!", "fout"),
+        # Seed 002: take responsibility after the sale; don't pass it on.
+        ("nazorg", "Daar kunnen wij niks aan doen, dat moet u bij de fabrikant vragen.", "goed"),
+        ("nazorg", "Ik bel de fabrikant zelf en laat het u morgen weten. Tot ziens!", "fout"),
+    ],
+)
+def test_regels_ronde_2_uit_de_seeds(fase: str, tekst: str, niet: str) -> None:
+    assert beoordeel(BOEK, fase, tekst).uitslag != niet
+
+
+def test_vraagtype_leest_vlaams_en_telefoonspelling() -> None:
+    assert uitgeschreven("Da's 't mooiste, ziet ge?", BOEK.schrijfwijzen) == (
+        "dat is het mooiste, ziet u?"
+    )
+    # "hoe ge" is "hoe u": a clause with a subject, so the tag "goed?" makes it a closed question.
+    oordeel = beoordeel(BOEK, "presentatie", "Ik laat u zien hoe ge hem oplaadt, goed?")
+    assert oordeel.vraagtype == "gesloten"
+
+
+def test_een_ontkenning_geldt_alleen_in_haar_eigen_zinsdeel() -> None:
+    # "niet" ends at the comma: the blame that follows is said.
+    tekst = "Dat kan niet, dan had u beter moeten kijken."
+    assert "tegenspreken" in vermeden(BOEK, "nazorg", tekst)
+    # A negation inside a phrase's `*` denies it.
+    assert "afkraken" not in vermeden(BOEK, "presentatie", "Die gaan na een jaar niet kapot.")
+    tekst = "Dat begrijp ik, en de rits is van metaal, die gaat niet snel stuk."
+    assert beoordeel(BOEK, "bezwaar", tekst).uitslag != "fout"
+
+
+def test_een_voorwaarde_is_geen_vraag() -> None:
+    assert vraagtype("Lukt het niet, dan belt u ons gewoon.", VW) == "geen_vraag"
+    assert vraagtype("Lukt het?", VW) == "gesloten"
 
 
 def test_druk_is_fout_en_ontkende_druk_niet() -> None:
@@ -285,7 +426,7 @@ def test_scorekaart_per_fase_en_vergelijking() -> None:
     assert "5/10" in tekst
     assert BOEK.teksten["eerste_keer"] in tekst
     assert "👍 Behoefte: een open vraag" in tekst
-    assert "🎯 Contact: een groet; niet: een versleten openingszin" in tekst
+    assert "🎯 Contact: een groet met een opening; niet: een versleten openingszin" in tekst
 
     tekst, _ = scorekaart(BOEK, laptop, [_uitslag("contact", 2)], [sessie, {"score": 7}])
     assert "Vorige keer 7/10 (+3), gemiddeld 7,5/10 over 3 sessies, beste 10/10." in tekst
@@ -319,6 +460,19 @@ def test_onbekende_fase_in_scenario(kopie: Path) -> None:
         laad_oefenboek(kopie)
     regel = next(i for i, r in enumerate(tekst.splitlines(), 1) if "fase: bezwaar" in r)
     assert (fout.value.regel, "bezwar" in str(fout.value)) == (regel, True)
+
+
+@pytest.mark.vijandig
+def test_vijandig_onbekende_lijst_noemt_bestand_regel_en_sleutel(kopie: Path) -> None:
+    pad = kopie / "regels.yml"
+    tekst = pad.read_text(encoding="utf-8")
+    pad.write_text(tekst.replace("bevat: voordeel", "bevat: voordelen", 1), encoding="utf-8")
+    with pytest.raises(YamlFout) as fout:
+        laad_oefenboek(kopie)
+    regel = next(i for i, r in enumerate(tekst.splitlines(), 1) if "bevat: voordeel" in r)
+    assert fout.value.regel == regel
+    assert "fasen.presentatie.vereist.een_van[1].bevat" in str(fout.value)
+    assert "onbekende lijst 'voordelen'" in str(fout.value)
 
 
 def test_tekst_met_onbekend_veld(kopie: Path) -> None:

@@ -66,8 +66,8 @@ def _endpoints(tmp_path: Path, tekst: str) -> Path:
     ("endpoints", "missen"),
     [
         ("lock_store: {type: redis}\ntracker_store: {type: redis}\n", []),
-        ("lock_store: {type: redis}\ntracker_store: {type: SQL, dialect: sqlite}\n", []),
-        ("tracker_store: {type: SQL, dialect: sqlite}\n", ["lock_store"]),
+        ("lock_store: {type: redis}\ntracker_store: {type: SQL, dialect: postgresql}\n", []),
+        ("tracker_store: {type: redis}\n", ["lock_store"]),
         ("lock_store: {type: redis}\ntracker_store: {type: in_memory}\n", ["tracker_store"]),
         ("action_endpoint: {url: 'http://x'}\n", ["lock_store", "tracker_store"]),
         ("lock_store: [niet, goed\n", ["lock_store", "tracker_store"]),
@@ -84,6 +84,41 @@ def test_workers_alleen_met_gedeelde_opslag(
     else:
         assert (aantal, waarschuwing) == (2, None)
     assert rasa_server.kies_workers(1, _endpoints(tmp_path, endpoints)) == (1, None)
+
+
+SQLITE_OPSLAG = [
+    "lock_store: {type: redis}\ntracker_store: {type: SQL, dialect: sqlite}\n",
+    "tracker_store: {type: SQL, dialect: sqlite, db: var/tracker.db}\n",
+    "lock_store: {type: redis}\ntracker_store: {type: sql}\n",  # Rasa's default dialect
+    "lock_store: {type: redis}\ntracker_store: {type: rasa_ext.opslag.StrikteSQLTrackerStore}\n",
+]
+
+
+@pytest.mark.vijandig
+@pytest.mark.parametrize("endpoints", SQLITE_OPSLAG, ids=range(len(SQLITE_OPSLAG)))
+def test_vijandig_sqlite_met_twee_workers_wordt_geweigerd(tmp_path: Path, endpoints: str) -> None:
+    # SQLite has one writer: a second worker's turn fails with "database is locked", unsaved.
+    pad = _endpoints(tmp_path, endpoints)
+    with pytest.raises(rasa_server.StartFout) as fout:
+        rasa_server.kies_workers(2, pad)
+    assert "SQLite" in str(fout.value) and "één schrijver" in str(fout.value)
+    assert rasa_server.kies_workers(1, pad) == (1, None)
+    with pytest.raises(stackmodule.StackFout, match="één schrijver"):
+        stackmodule.start_rasa(
+            stackmodule.free_port(), tmp_path / "rasa.log", endpoints=pad, workers=2
+        )
+
+
+@pytest.mark.vijandig
+def test_vijandig_sqlite_met_twee_workers_start_niet_met_de_hand(tmp_path: Path) -> None:
+    pad = _endpoints(tmp_path, SQLITE_OPSLAG[0])
+    cmd = [sys.executable, "-m", "rasa_ext.server", "run", "--enable-api", "--endpoints", str(pad)]
+    omgeving = {**os.environ, "SANIC_WORKERS": "2", "RASA_TOKEN": "t"}
+    start = time.monotonic()
+    uit = subprocess.run(cmd, cwd=ROOT, env=omgeving, capture_output=True, text=True, timeout=60)
+    assert uit.returncode == 2
+    assert "één schrijver" in uit.stderr and "Traceback" not in uit.stderr
+    assert time.monotonic() - start < 20, "geweigerd voordat Rasa geladen wordt"
 
 
 @pytest.mark.parametrize(("waarde", "aantal"), [(None, 1), ("1", 1), ("3", 3), ("0", 1), ("x", 1)])

@@ -34,6 +34,7 @@ from tests.support.fake_telegram import (
     instellingen,
     knoppen,
     nieuwe_chat,
+    zichtbaar,
 )
 
 # The first test also waits for the servers to start (up to 180 s).
@@ -298,7 +299,9 @@ async def test_token_nergens_in_de_logs(coach_stack: Stack) -> None:
             coach.telegram.storing("sendMessage", "netwerk_met_url", aantal=6)
             await coach.verwerk(coach.updates.tekst(chat, "/start"))  # lost after all retries
             await coach.verwerk(coach.updates.tekst(chat, "/start"))
-            assert coach.telegram.teksten(chat) == [response("utter_greet")]
+            # The lost answer comes first (Rasa stored that turn), then the new one.
+            groet = response("utter_greet")
+            assert coach.telegram.teksten(chat) == [texts.EERDER_ANTWOORD, groet, groet]
     finally:
         root.removeHandler(handler)
         root.handlers[:] = oud[0]
@@ -341,7 +344,8 @@ async def test_oefenen_in_telegram(coach: Opstelling) -> None:
     scenario = oefenboek.scenarios["kinderschoenen"]
     await druk(coach, chat, keuze, scenario.knop)
     klant = coach.telegram.berichten(chat)[-1]
-    assert scenario.situatie in klant["text"] and scenario.stappen[0].klant in klant["text"]
+    assert zichtbaar(scenario.situatie) in klant["text"]
+    assert zichtbaar(scenario.stappen[0].klant) in klant["text"]
     assert [t for t, _ in knoppen(klant)] == [oefenboek.teksten["stop_knop"]]
 
     # The model answers of the scenario: every step is judged good.
@@ -351,7 +355,7 @@ async def test_oefenen_in_telegram(coach: Opstelling) -> None:
         coach_deel, klant_deel = coach.telegram.teksten(chat)[voor:]
         assert coach_deel.startswith("✅ "), coach_deel
         if i + 1 < len(scenario.stappen):
-            assert scenario.stappen[i + 1].klant in klant_deel
+            assert zichtbaar(scenario.stappen[i + 1].klant) in klant_deel
     assert "Score: 10/10" in klant_deel
     assert oefenboek.teksten["eerste_keer"] in klant_deel
 
@@ -366,3 +370,26 @@ async def test_oefenen_in_telegram(coach: Opstelling) -> None:
     assert (await typ(coach, chat, "/stop"))["text"] == oefenboek.teksten["geen_sessie"]
     advies = await typ(coach, chat, "klant zegt dat het te duur is")
     assert fasetitel(advies["text"]) == "Bezwaar"
+
+
+# --- forged buttons against the real coach (issue 11) -----------------------------------------
+
+
+@pytest.mark.vijandig
+async def test_vijandig_vervalste_knop_wist_de_verkoop_niet(
+    geteld: tuple[Opstelling, TellendeTransport],
+) -> None:
+    coach, transport = geteld
+    chat = nieuwe_chat()
+    welkom = await typ(coach, chat, "/nieuw")
+    assert (
+        fasetitel((await typ(coach, chat, "ze zegt dat de laptop te duur is"))["text"]) == "Bezwaar"
+    )
+    verzonden = len(transport.afzenders)
+    for data in ["/nieuwe_klant", "/restart", '/oefenen_start{"oefen_scenario":"bestaatniet"}']:
+        await coach.verwerk(coach.updates.knop(chat, welkom, data))
+    assert len(transport.afzenders) == verzonden, "niets naar Rasa"
+    meldingen = coach.telegram.gelukt("answerCallbackQuery")[-3:]
+    assert [m.params.get("text") for m in meldingen] == [texts.KNOP_VERLOPEN] * 3
+    overzicht = (await typ(coach, chat, "/fase"))["text"]
+    assert overzicht == BOEK.teksten["fase_overzicht"].format(fase="Bezwaar", verloop="Bezwaar")

@@ -57,8 +57,14 @@ class BlindScore:
     verwarring: dict[str, dict[str, int]]
 
 
+VERZEGELD = "VERZEGELD"
+
+
 def blinde_sets(map_: Path = BLIND) -> list[str]:
-    return sorted(p.name for p in map_.iterdir() if p.is_dir()) if map_.exists() else []
+    """The sets that may be measured; a set with a VERZEGELD file waits for its one measurement."""
+    if not map_.exists():
+        return []
+    return sorted(p.name for p in map_.iterdir() if p.is_dir() and not (p / VERZEGELD).exists())
 
 
 def berichten(set_naam: str, map_: Path = BLIND) -> list[Bericht]:

@@ -14,12 +14,13 @@ import argparse
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
-from stack.paths import RASA
 from tools.blind import berichten, blinde_sets, scoor
 from tools.blind import rapport as blind_rapport
 from tools.blind import voorspel as voorspel_blind
+from tools.datacontrole import nlu_blokken
 from tools.datakwaliteit import waarschuwingen
 from tools.domein import ROOT, fase_per_intent
 from tools.kruisvalidatie import kruisvalidatie
@@ -32,7 +33,7 @@ from tools.nlu_eval import (
     fase_van,
     laad_model_parser,
 )
-from tools.oefen_eval import GELABELD, meet, rapport
+from tools.oefen_eval import meet, ontwikkelsets, rapport
 
 RAPPORTEN = ROOT / "reports"
 
@@ -41,7 +42,9 @@ def rasa_test_nlu(model: Path, uit: Path) -> list[Voorspelling]:
     """Rasa's own NLU test; returns every held-out prediction (successes and errors)."""
     subprocess.run(
         [
-            RASA,
+            sys.executable,  # Rasa's command line without library noise (tools/stil.py)
+            "-m",
+            "tools.stil",
             "test",
             "nlu",
             "--nlu",
@@ -100,6 +103,33 @@ def teken_fase_confusion(voorspellingen: list[Voorspelling], pad: Path) -> None:
     fig.savefig(pad, dpi=110)
 
 
+def situatie_tabel(voorspellingen: list[Voorspelling], data: Path = ROOT / "data") -> str:
+    """Per situation, in Dutch: training examples, precision, recall, most confused with."""
+    blokken, _, _ = nlu_blokken(data)
+    voorbeelden: Counter[str] = Counter()
+    for blok in blokken:
+        voorbeelden[blok.naam] += blok.voorbeelden
+    regels = [
+        "# Situaties (held-out testzinnen)",
+        "",
+        "| situatie | voorbeelden | testzinnen | precisie | recall | meest verward met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for intent in sorted({v.verwacht for v in voorspellingen} | set(voorbeelden)):
+        echt = [v for v in voorspellingen if v.verwacht == intent]
+        voorspeld = [v for v in voorspellingen if v.intent == intent]
+        goed = sum(v.intent == intent for v in echt)
+        verward = Counter(v.intent for v in echt if v.intent != intent)
+        verward.update(v.verwacht for v in voorspeld if v.verwacht != intent)
+        precisie = f"{goed / len(voorspeld):.2f}" if voorspeld else "-"
+        recall = f"{goed / len(echt):.2f}" if echt else "-"
+        vaakst = ", ".join(f"{i} ({n}x)" for i, n in verward.most_common(2)) or "-"
+        regels.append(
+            f"| {intent} | {voorbeelden[intent]} | {len(echt)} | {precisie} | {recall} | {vaakst} |"
+        )
+    return "\n".join(regels) + "\n"
+
+
 def schrijf_rapporten(voorspellingen: list[Voorspelling], uit: Path) -> float:
     fasen = fase_per_intent()
     nauwkeurigheid, scores = fase_scores(voorspellingen, fasen)
@@ -115,15 +145,26 @@ def schrijf_rapporten(voorspellingen: list[Voorspelling], uit: Path) -> float:
             for s in scores
         ),
     ]
-    (uit / "fasen.md").write_text("\n".join(regels) + "\n", encoding="utf-8")
     fout = [v for v in voorspellingen if v.intent != v.verwacht]
     fout.sort(key=lambda v: (fase_van(v.verwacht, fasen), v.verwacht))
 
     def fase_goed(v: Voorspelling) -> str:
         return "ja" if fase_van(v.verwacht, fasen) == fase_van(v.intent, fasen) else "NEE"
 
+    # fout_herkend.md lists wrong *situations*; only its NEE rows cost phase accuracy.
+    uitleg = (
+        f"{len(fout)} testzinnen kregen de verkeerde situatie (intent); daarvan "
+        f"{sum(fase_goed(v) == 'NEE' for v in fout)} ook de verkeerde fase. Alleen die "
+        "('fase goed? NEE' in fout_herkend.md) tellen mee in de fase-nauwkeurigheid; "
+        "berichten zonder fase (groet, buiten het domein) tellen daar niet in mee."
+    )
+    regels += ["", uitleg]
+    (uit / "fasen.md").write_text("\n".join(regels) + "\n", encoding="utf-8")
+    (uit / "situaties.md").write_text(situatie_tabel(voorspellingen), encoding="utf-8")
     regels = [
         "# Fout herkende testzinnen",
+        "",
+        uitleg,
         "",
         "| zin | verwachte intent | verwachte fase | voorspeld | zekerheid | fase goed? |",
         "|---|---|---|---|---|---|",
@@ -150,15 +191,14 @@ def main() -> int:
     RAPPORTEN.mkdir(exist_ok=True)
 
     problemen = waarschuwingen()
-    (RAPPORTEN / "datakwaliteit.md").write_text(
-        "# Datakwaliteit\n\n" + "".join(f"- {p}\n" for p in problemen), encoding="utf-8"
-    )
+    lijst = "".join(f"- {p}\n" for p in problemen) or "Geen problemen gevonden.\n"
+    (RAPPORTEN / "datakwaliteit.md").write_text("# Datakwaliteit\n\n" + lijst, encoding="utf-8")
     for p in problemen:
         print(f"WAARSCHUWING {p}")
 
     schrijf_rapporten(rasa_test_nlu(args.model, RAPPORTEN), RAPPORTEN)
     parse = laad_model_parser(args.model)
-    oefenen = "\n\n".join(rapport(meet(pad)) for pad in sorted(GELABELD.glob("*.yml")))
+    oefenen = "\n\n".join(rapport(meet(pad)) for pad in ontwikkelsets())
     (RAPPORTEN / "oefenen.txt").write_text(oefenen + "\n", encoding="utf-8")
     print(f"Oefenmodus, beoordeling tegen de gelabelde antwoorden:\n{oefenen}")
     for naam in blinde_sets():

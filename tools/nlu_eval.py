@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tools.domein import ROOT, fase_per_intent, nlu_voorbeelden
 
@@ -27,8 +28,8 @@ class Voorspelling:
     zekerheid: float
 
 
-def laad_model_parser(model: Path) -> Callable[[str], tuple[str, float]]:
-    """Load a trained Rasa model in-process; returns text -> (intent, confidence)."""
+def laad_model(model: Path) -> Callable[[str], dict[str, Any]]:
+    """Load a trained Rasa model in-process; returns text -> Rasa's whole parse result."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
@@ -36,9 +37,18 @@ def laad_model_parser(model: Path) -> Callable[[str], tuple[str, float]]:
     agent = Agent.load(str(model))
     lus = asyncio.new_event_loop()
 
+    def parse(tekst: str) -> dict[str, Any]:
+        return lus.run_until_complete(agent.parse_message(tekst))
+
+    return parse
+
+
+def laad_model_parser(model: Path) -> Callable[[str], tuple[str, float]]:
+    """Load a trained Rasa model in-process; returns text -> (intent, confidence)."""
+    volledig = laad_model(model)
+
     def parse(tekst: str) -> tuple[str, float]:
-        uitkomst = lus.run_until_complete(agent.parse_message(tekst))
-        intent = uitkomst.get("intent") or {}
+        intent = volledig(tekst).get("intent") or {}
         return intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0)
 
     return parse

@@ -1,10 +1,12 @@
 """`make validate`: the project's own checks of the advice files, for trainers.
 
 Rasa's `rasa data validate` checks NLU, stories, rules and the domain. This adds
-what Rasa cannot know: every phase intent has advice in the right file, every
-advice belongs to a known intent, every possible reply fits in one message, and
-in practice mode every model answer (`beter`) passes its own step's checks.
-Exit code 1 with one line per problem, naming the file (and line where known).
+what Rasa lets pass (tools/datacontrole.py: an example line without '- ', an
+intent no rule handles, an intent with fewer than 25 examples) and what Rasa
+cannot know: every phase intent has advice in the right file, every advice
+belongs to a known intent, every possible reply fits in one message, and in
+practice mode every model answer (`beter`) passes its own step's checks.
+Exit code 1 with one Dutch line per problem: file, line, key and how to fix it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from actions.adviesboek import ADVIES_MAP, Adviesboek, laad_adviesboek
 from actions.beoordeling import beoordeel
 from actions.coach import MAX_LENGTE, formatteer
 from actions.oefenboek import OEFEN_MAP, Oefenboek, laad_oefenboek
-from actions.yaml_bron import YamlFout
+from actions.yaml_bron import YamlBestand, YamlFout
+from tools import datacontrole
 from tools.domein import DOMAIN, ROOT, fase_per_intent
 
 
@@ -32,18 +35,28 @@ def problemen_dekking(boek: Adviesboek, fasen: dict[str, str]) -> list[str]:
     uit = []
     for intent, fase in fasen.items():
         if intent not in boek.adviezen:
-            uit.append(f"{_rel(ADVIES_MAP / f'{fase}.yml')}: intent '{intent}' heeft geen advies")
+            uit.append(
+                f"{_rel(ADVIES_MAP / f'{fase}.yml')}: intent '{intent}' heeft geen advies; "
+                f"zet onder 'adviezen:' een blok '{intent}:' met situatie en varianten"
+            )
         elif boek.adviezen[intent].fase != fase:
             bestand = _rel(boek.bestanden[intent])
-            uit.append(f"{bestand}: '{intent}' hoort volgens domain.yml bij fase '{fase}'")
+            uit.append(
+                f"{bestand}: '{intent}' hoort volgens domain.yml bij fase '{fase}'; "
+                f"verplaats het advies naar {_rel(ADVIES_MAP / f'{fase}.yml')}"
+            )
     for intent in boek.adviezen:
         if intent not in fasen:
             uit.append(
                 f"{_rel(boek.bestanden[intent])}: advies voor '{intent}', "
-                f"maar {DOMAIN.name} koppelt die intent niet aan een fase"
+                f"maar {DOMAIN.name} koppelt die intent niet aan een fase; zet hem onder "
+                "'intents:' en in de lijst 'intent:' van zijn fase bij het slot 'fase'"
             )
     for fase in set(fasen.values()) - set(boek.fasen):
-        uit.append(f"{_rel(ADVIES_MAP / 'fasen.yml')}: fase '{fase}' uit domain.yml ontbreekt")
+        uit.append(
+            f"{_rel(ADVIES_MAP / 'fasen.yml')}: fase '{fase}' uit domain.yml ontbreekt; "
+            "voeg hem toe onder 'fasen:'"
+        )
     return uit
 
 
@@ -51,6 +64,7 @@ def problemen_lengte(boek: Adviesboek) -> list[str]:
     """Every variant x product kind x warning must fit in MAX_LENGTE characters."""
     uit = []
     for advies in boek.adviezen.values():
+        bron = YamlBestand(boek.bestanden[advies.intent])
         soorten = [None, *(boek.producten[s] for s in advies.per_product)]
         let_op = [None, boek.fasen[advies.fase].waarschuwing]
         for (i, variant), soort, waarschuwing in itertools.product(
@@ -59,10 +73,12 @@ def problemen_lengte(boek: Adviesboek) -> list[str]:
             tekst = formatteer(boek, advies, variant, soort, waarschuwing)
             if len(tekst) > MAX_LENGTE:
                 waar = f" met product {soort.naam}" if soort else ""
-                uit.append(
-                    f"{_rel(boek.bestanden[advies.intent])}: {advies.intent} variant {i + 1}{waar} "
-                    f"is {len(tekst)} tekens (max {MAX_LENGTE}); maak tip of zinnen korter"
+                waar += " met de waarschuwing van de fase" if waarschuwing else ""
+                melding = (
+                    f"het antwoord{waar} is te lang: {len(tekst)} tekens, maximaal "
+                    f"{MAX_LENGTE}; maak tip, zinnen of 'niet' korter"
                 )
+                uit.append(str(bron.fout(["adviezen", advies.intent, "varianten", i], melding)))
                 break
     return uit
 
@@ -74,29 +90,37 @@ def problemen_oefenen(oefenboek: Oefenboek) -> list[str]:
         for i, stap in enumerate(scenario.stappen):
             oordeel = beoordeel(oefenboek, stap.fase, stap.beter, jargon=scenario.jargon)
             if oordeel.uitslag != "goed":
-                uit.append(
-                    f"{_rel(OEFEN_MAP / 'scenarios' / f'{scenario.id}.yml')}: stappen[{i}].beter "
-                    f"scoort '{oordeel.uitslag}' in fase {stap.fase}: {oordeel.feedback[0]}"
+                bron = YamlBestand(OEFEN_MAP / "scenarios" / f"{scenario.id}.yml")
+                melding = (
+                    f"het voorbeeldantwoord scoort '{oordeel.uitslag}' in fase {stap.fase}, "
+                    f"moet 'goed' zijn: {oordeel.feedback[0]}"
                 )
+                uit.append(str(bron.fout(["stappen", i, "beter"], melding)))
     return uit
 
 
 def main() -> int:
+    problemen = datacontrole.problemen()
     try:
         boek = laad_adviesboek()
         oefenboek = laad_oefenboek()
     except YamlFout as fout:
-        print(f"FOUT {fout}")
-        return 1
-    problemen = (
-        problemen_dekking(boek, fase_per_intent())
-        + problemen_lengte(boek)
-        + problemen_oefenen(oefenboek)
-    )
+        problemen.append(str(fout))
+    else:
+        problemen += (
+            problemen_dekking(boek, fase_per_intent())
+            + problemen_lengte(boek)
+            + problemen_oefenen(oefenboek)
+        )
     for p in problemen:
         print(f"FOUT {p}")
     if problemen:
+        print(f"{len(problemen)} fout(en): los ze op en draai `make validate` opnieuw.")
         return 1
+    print(
+        f"Trainingsdata OK: {len(datacontrole.domein_regels())} intents, elk met een regel "
+        f"en minstens {datacontrole.MIN_VOORBEELDEN} voorbeelden."
+    )
     print(f"Advies OK: {len(boek.adviezen)} situaties in {len(boek.fasen)} fasen.")
     print(f"Oefenen OK: {len(oefenboek.scenarios)} scenario's.")
     return 0

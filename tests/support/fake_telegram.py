@@ -3,8 +3,11 @@
 Only the transport is replaced: the real Bot, Application, rate limiter and
 handlers run as in production. The fake answers getMe, records every call,
 enforces Telegram's limits (text length, callback_data bytes) the way
-Telegram does (HTTP 400), and can inject RetryAfter, timeouts and network
-errors. Also: a factory for incoming updates.
+Telegram does (HTTP 400), parses parse_mode HTML as Telegram does (a stray
+"<" or an unknown tag is a 400; the sent message holds the plain text plus
+entities), and can inject RetryAfter, timeouts and network errors. It accepts
+any base URL, so a self-hosted Bot API server can be pretended (the URL of
+each call is recorded). Also: a factory for incoming updates.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from html.parser import HTMLParser
 from typing import Any
 
 from telegram import Bot, Update
@@ -56,6 +61,66 @@ class Aanroep:
 
 def _utf16(tekst: str) -> int:
     return len(tekst.encode("utf-16-le")) // 2
+
+
+# The tags Telegram's HTML parse mode knows, and the entity each one makes.
+HTML_ENTITEITEN = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "s": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+}
+
+
+class _TelegramHtml(HTMLParser):
+    """Telegram's HTML parse mode: plain text plus entities, or the reason it refuses."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tekst = ""
+        self.entiteiten: list[dict[str, Any]] = []
+        self.fout: str | None = None
+        self._open: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in HTML_ENTITEITEN:
+            self.fout = self.fout or f'can\'t parse entities: Unsupported start tag "{tag}"'
+        self._open.append((tag, _utf16(self.tekst)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._open or self._open[-1][0] != tag:
+            self.fout = self.fout or f'can\'t parse entities: Unmatched end tag "{tag}"'
+            return
+        _, begin = self._open.pop()
+        soort = HTML_ENTITEITEN.get(tag, tag)
+        self.entiteiten.append(
+            {"type": soort, "offset": begin, "length": _utf16(self.tekst) - begin}
+        )
+
+    def handle_data(self, data: str) -> None:
+        self.tekst += data
+
+
+def lees_html(html: str) -> tuple[str, list[dict[str, Any]]]:
+    """(text, entities) as Telegram shows them; ValueError with Telegram's reason otherwise."""
+    parser = _TelegramHtml()
+    parser.feed(html)
+    parser.close()
+    if parser._open and not parser.fout:
+        tag = parser._open[-1][0]
+        parser.fout = f"can't parse entities: Can't find end tag corresponding to start tag {tag}"
+    if parser.fout:
+        raise ValueError(parser.fout)
+    return parser.tekst, parser.entiteiten
+
+
+def zichtbaar(coachtekst: str) -> str:
+    """What the seller sees of a coach text: stage directions (*...*) are italics, no asterisks."""
+    return re.sub(r"\*([^*\n]+)\*", r"\1", coachtekst)
 
 
 def _fout(code: int, beschrijving: str, **parameters: Any) -> tuple[int, bytes]:
@@ -123,6 +188,11 @@ class FakeTelegram(BaseRequest):
     def _controleer(methode: str, params: dict[str, Any]) -> str | None:
         if methode == "sendMessage":
             tekst = params.get("text") or ""
+            if params.get("parse_mode") == "HTML":
+                try:
+                    tekst, _ = lees_html(tekst)
+                except ValueError as exc:
+                    return str(exc)
             if not tekst.strip():
                 return "message text is empty"
             if _utf16(tekst) > 4096:
@@ -143,13 +213,18 @@ class FakeTelegram(BaseRequest):
         if methode == "sendMessage":
             self._volgnummer += 1
             chat_id = int(params["chat_id"])
+            tekst, entiteiten = params["text"], []
+            if params.get("parse_mode") == "HTML":
+                tekst, entiteiten = lees_html(tekst)
             bericht = {
                 "message_id": self._volgnummer,
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
                 "from": BOT_GEBRUIKER,
-                "text": params["text"],
+                "text": tekst,
             }
+            if entiteiten:
+                bericht["entities"] = entiteiten
             if params.get("reply_markup"):
                 bericht["reply_markup"] = params["reply_markup"]
             return bericht
@@ -327,8 +402,8 @@ async def draaiende_bot(
 
 
 def instellingen(**velden: Any) -> Settings:
-    """Settings for a test bot: the fake token plus the given fields."""
-    return replace(Settings(telegram_token=TEST_TOKEN), **velden)
+    """Settings for a test bot: the fake token, everyone allowed (*), plus the given fields."""
+    return replace(Settings(telegram_token=TEST_TOKEN, allowed_user_ids=None), **velden)
 
 
 _chat_ids = itertools.count(10_001)
