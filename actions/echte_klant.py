@@ -28,7 +28,14 @@ ALLE_FASEN = frozenset(laad_fasen())
 _CITAAT = re.compile(r"""(?:^|(?<=[\s:(]))['"‘“„](\S.*?\S|\S)['"’”](?=$|[\s.,!?;:)])""")
 
 _WOORDEN = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
-TEKSTEN = ("vraag", "pauze_knop", "verder_knop", "gepauzeerd", "hervat")
+# The texts, with the fields each may use.
+TEKST_VELDEN: dict[str, tuple[str, ...]] = {
+    "vraag": (),
+    "pauze_knop": (),
+    "verder_knop": (),
+    "gepauzeerd": (),
+    "hervat": ("titel", "stap", "totaal"),
+}
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["drempels", "citaat_gewicht", "melden", "aanspreken", "teksten"],
@@ -69,9 +76,9 @@ SCHEMA: dict[str, Any] = {
         },
         "teksten": {
             "type": "object",
-            "required": list(TEKSTEN),
+            "required": list(TEKST_VELDEN),
             "additionalProperties": False,
-            "properties": {k: {"type": "string", "minLength": 1} for k in TEKSTEN},
+            "properties": {k: {"type": "string", "minLength": 1} for k in TEKST_VELDEN},
         },
     },
 }
@@ -100,11 +107,7 @@ def laad_markers(pad: Path = ECHTE_KLANT_BESTAND) -> Markers:
     bron = YamlBestand(pad)
     bron.controleer(SCHEMA)
     d = bron.data
-    try:
-        d["teksten"]["hervat"].format(titel="", stap="", totaal="")
-    except (KeyError, IndexError, ValueError) as fout:
-        melding = f"alleen {{titel}}, {{stap}} en {{totaal}} mogen erin ({fout})"
-        raise bron.fout(["teksten", "hervat"], melding) from None
+    bron.controleer_teksten(d["teksten"], TEKST_VELDEN)
     m = d["melden"]
     return Markers(
         drempels=tuple((int(r["netto"]), float(r["nlu"])) for r in d["drempels"]),

@@ -67,14 +67,7 @@ def laad_instellingen(pad: Path = VOORTGANG_BESTAND) -> Instellingen:
     bron = YamlBestand(pad)
     bron.controleer(SCHEMA)
     teksten = bron.data["teksten"]
-    for sleutel, velden in TEKST_VELDEN.items():
-        try:
-            teksten[sleutel].format(**{v: "" for v in velden})
-        except (KeyError, IndexError, ValueError) as fout:
-            toegestaan = ", ".join(f"{{{v}}}" for v in velden) or "geen velden"
-            raise bron.fout(
-                ["teksten", sleutel], f"alleen {toegestaan} mag erin ({fout})"
-            ) from None
+    bron.controleer_teksten(teksten, TEKST_VELDEN)
     return Instellingen(
         bron.data["bewaar_sessies"],
         bron.data["trend_sessies"],
