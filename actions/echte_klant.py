@@ -57,7 +57,15 @@ SCHEMA: dict[str, Any] = {
         "citaat_gewicht": {"type": "integer", "minimum": 0},
         "melden": {
             "type": "object",
-            "required": ["personen", "handelingen", "mensen", "toestanden", "bereik", "zinnen"],
+            "required": [
+                "personen",
+                "handelingen",
+                "mensen",
+                "toestanden",
+                "bereik",
+                "zinnen",
+                "citeren",
+            ],
             "additionalProperties": False,
             "properties": {
                 "personen": _WOORDEN,
@@ -66,6 +74,7 @@ SCHEMA: dict[str, Any] = {
                 "toestanden": _WOORDEN,
                 "bereik": {"type": "integer", "minimum": 1, "maximum": 5},
                 "zinnen": _WOORDEN,
+                "citeren": _WOORDEN,
             },
         },
         "aanspreken": {
@@ -94,6 +103,7 @@ class Markers:
     toestanden: frozenset[str]
     bereik: int
     zinnen: tuple[str, ...]
+    citeren: frozenset[str]  # "ze vraagt: ..." - after the colon the customer speaks
     aanspreken: frozenset[str]
     teksten: dict[str, str]
 
@@ -118,6 +128,7 @@ def laad_markers(pad: Path = ECHTE_KLANT_BESTAND) -> Markers:
         toestanden=_set(m["toestanden"]),
         bereik=int(m["bereik"]),
         zinnen=tuple(" ".join(z.lower().split()) for z in m["zinnen"]),
+        citeren=_set(m["citeren"]),
         aanspreken=_set(d["aanspreken"]["woorden"]),
         teksten=d["teksten"],
     )
@@ -145,8 +156,11 @@ def tel(tekst: str, m: Markers) -> Telling:
     """Report markers against address markers; words inside a quote are the customer's."""
     w = woorden(tekst)
     citaten = _CITAAT.findall(tekst)
-    # Outside quotes, and before a colon ("ze vraagt: kunt u ..."), the seller is speaking.
-    eigen = _CITAAT.sub(" ", tekst).split(":", 1)[0]
+    # Outside quotes the seller is speaking; after "ze vraagt:" the customer is.
+    eigen = _CITAAT.sub(" ", tekst)
+    voor, dubbelepunt, _ = eigen.partition(":")
+    if dubbelepunt and set(woorden(voor)) & m.citeren:
+        eigen = voor
     melden = m.citaat_gewicht if citaten else 0
     if _dichtbij(w, m.personen, m.handelingen, m.bereik) or _dichtbij(
         w, m.mensen, m.toestanden, m.bereik

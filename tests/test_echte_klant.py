@@ -15,6 +15,10 @@ from actions.echte_klant import (
     tel,
 )
 from actions.yaml_bron import YamlFout
+from tools import echte_klant as meting
+from tools.domein import ROOT
+
+MODEL = ROOT / "models" / "coach.tar.gz"
 
 M = laad_markers()
 
@@ -99,3 +103,34 @@ def test_vijandig_onbekend_veld_in_tekst(kopie: Path) -> None:
     kopie.write_text(tekst, encoding="utf-8")
     with pytest.raises(YamlFout, match="hervat"):
         laad_markers(kopie)
+
+
+@pytest.fixture(scope="module")
+def model() -> meting.Parser:
+    assert MODEL.exists(), "train eerst: make train"
+    return meting.laad_parser(MODEL)
+
+
+@pytest.mark.timeout(600)
+def test_meting_op_de_ontwikkelsets(
+    model: meting.Parser, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The figures in docs/oefenen-meting.md; development sets, so a floor, not a claim."""
+    m = meting.meet(model, M)
+    with capsys.disabled():
+        print(
+            f"\nechte klant: {len(m.misfires)}/{m.n_antwoorden} oefenantwoorden gaan af, "
+            f"{len(m.misfires_voorbeelden)}/{m.n_voorbeelden} voorbeeldantwoorden, "
+            f"recall {m.gevonden}/{m.n_meldingen}"
+        )
+    assert m.n_antwoorden == 451 and m.n_meldingen == 144
+    assert len(m.misfires) <= 4 and m.misfires_voorbeelden == []  # <= 1 %
+    assert m.recall >= 0.75
+
+
+def test_geen_oefenantwoord_pauzeert_het_oefenen(model: meting.Parser) -> None:
+    """A message the NLU reads as oefenen_pauze pauses the session: no answer may be one."""
+    teksten = meting.antwoorden() + meting.voorbeeldantwoorden()
+    pauze = [t for t in teksten if model(t)["intent"]["name"] in ("oefenen_pauze", "voortgang")]
+    assert pauze == []
+    assert model("pauzeer het oefenen")["intent"]["name"] == "oefenen_pauze"

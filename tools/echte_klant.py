@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from actions.echte_klant import Markers, fase_zekerheid, is_echte_klant, laad_markers
+from actions.oefenboek import laad_oefenboek
 from tools.blind import berichten
 from tools.domein import ROOT
 
@@ -54,6 +55,11 @@ def antwoorden() -> list[str]:
     ]
 
 
+def voorbeeldantwoorden() -> list[str]:
+    """The scenarios' model answers (`beter`): said to a customer too."""
+    return [stap.beter for s in laad_oefenboek().scenarios.values() for stap in s.stappen]
+
+
 def meldingen() -> list[str]:
     return [b.tekst for b in berichten(MELDINGEN_SET) if b.vorm in MELDING_VORMEN]
 
@@ -62,6 +68,8 @@ def meldingen() -> list[str]:
 class Meting:
     misfires: list[str]
     n_antwoorden: int
+    misfires_voorbeelden: list[str]
+    n_voorbeelden: int
     gevonden: int
     n_meldingen: int
     nlu_alleen_misfires: int  # the NLU's phase confidence >= 0.9 alone, for comparison
@@ -76,9 +84,12 @@ def meet(parse: Parser, markers: Markers | None = None) -> Meting:
     markers = markers or laad_markers()
     neg = [(t, parse(t)) for t in antwoorden()]
     pos = [(t, parse(t)) for t in meldingen()]
+    beter = [(t, parse(t)) for t in voorbeeldantwoorden()]
     return Meting(
         misfires=[t for t, p in neg if is_echte_klant(t, p, markers)],
         n_antwoorden=len(neg),
+        misfires_voorbeelden=[t for t, p in beter if is_echte_klant(t, p, markers)],
+        n_voorbeelden=len(beter),
         gevonden=sum(is_echte_klant(t, p, markers) for t, p in pos),
         n_meldingen=len(pos),
         nlu_alleen_misfires=sum(fase_zekerheid(p) >= 0.9 for _, p in neg),
@@ -91,12 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     model = Path(args[0]) if args else ROOT / "models" / "coach.tar.gz"
     m = meet(laad_parser(model))
     print(f"oefenantwoorden (mogen niet afgaan): {len(m.misfires)} van {m.n_antwoorden} gaan af")
+    print(
+        f"voorbeeldantwoorden van de scenario's: {len(m.misfires_voorbeelden)} van "
+        f"{m.n_voorbeelden} gaan af"
+    )
     print(f"meldingen set1 situatie+citaat: {m.gevonden} van {m.n_meldingen} ({m.recall:.1%})")
     print(
         f"ter vergelijking, NLU-fasezekerheid >= 0.9 alleen: {m.nlu_alleen_misfires} misfires, "
         f"{m.nlu_alleen_gevonden} van {m.n_meldingen} gevonden"
     )
-    for t in m.misfires:
+    for t in [*m.misfires, *m.misfires_voorbeelden]:
         print(f"  misfire: {t}")
     return 0
 
