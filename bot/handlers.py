@@ -13,7 +13,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import texts
+from bot import texts, voortgang
 from bot.commands import commando_naam, payload_voor
 from bot.keyboards import (
     GEKOZEN_DATA,
@@ -69,6 +69,10 @@ async def coach_beurt(context: ContextTypes.DEFAULT_TYPE, chat_id: int, bericht:
         await stuur(context, chat_id, texts.GEEN_ANTWOORD)
         return
     for coachbericht in berichten:
+        if coachbericht.extra is not None:
+            await voortgang.stuur_grafiek(context.bot, chat_id, coachbericht.extra)
+            if not coachbericht.tekst and not coachbericht.knoppen:
+                continue  # a payload only: nothing to write
         delen = splits_tekst(coachbericht.tekst or texts.KNOPPEN_ZONDER_TEKST)
         for i, deel in enumerate(delen):
             # The keyboard goes under the last part, where the seller's eyes are.

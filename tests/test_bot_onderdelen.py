@@ -134,6 +134,7 @@ def test_commandotabel_past_bij_telegram_en_domein() -> None:
         "tips",
         "oefenen",
         "stop",
+        "voortgang",
     ]
     for c in COMMANDOS:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", c.naam)
@@ -227,8 +228,9 @@ def test_rasa_antwoord_lezen() -> None:
         "rommel",
     ]
     berichten = lees_antwoord(data)
-    assert [b.tekst for b in berichten] == ["Hoi", "Kies", "https://x.nl/a.png"]
+    assert [b.tekst for b in berichten] == ["Hoi", "Kies", "", "https://x.nl/a.png"]
     assert berichten[1].knoppen == (Knop("A", "/a"),)
+    assert berichten[2].extra == {"x": 1} and berichten[0].extra is None
     assert lees_antwoord([]) == []
     with pytest.raises(RasaFout):
         lees_antwoord({"error": "x"})

@@ -12,6 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from telegram.error import NetworkError
 
 from actions import voortgang
 from actions.oefen_acties import BOEK, VOORTGANG, ActionOefenAfronden, ActionVoortgang
@@ -19,7 +20,7 @@ from actions.scorekaart import scorekaart
 from actions.yaml_bron import YamlFout
 from bot.rasa_client import lees_antwoord
 from bot.terminal import toon
-from bot.voortgang import lees_grafiek, teken
+from bot.voortgang import lees_grafiek, stuur_grafiek, teken
 
 TITELS = {voortgang.TOTAAL: "Totaal", **{f: r.titel for f, r in BOEK.fasen.items()}}
 
@@ -207,3 +208,23 @@ def test_vijandig_kapotte_voortgang_yaml(tmp_path: Path) -> None:
     )
     with pytest.raises(YamlFout, match="bewaar_sessies"):
         voortgang.laad_instellingen(kopie)
+
+
+class KapotteTelegram:
+    """A bot whose photo upload fails, as Telegram does when the network drops."""
+
+    def __init__(self) -> None:
+        self.pogingen = 0
+
+    async def send_photo(self, *args: object, **kwargs: object) -> None:
+        self.pogingen += 1
+        raise NetworkError("verbinding weg (nep)")
+
+
+def test_vijandig_foto_mislukt_kost_alleen_de_foto() -> None:
+    reeksen = voortgang.voortgang([sessie(6, contact=6)], None, TITELS, VOORTGANG)
+    bot = KapotteTelegram()
+    assert asyncio.run(stuur_grafiek(bot, 1, voortgang.payload(reeksen, VOORTGANG))) is False
+    assert bot.pogingen == 1
+    assert asyncio.run(stuur_grafiek(bot, 1, {"iets": "anders"})) is False
+    assert bot.pogingen == 1, "geen grafiek in de payload: geen poging"

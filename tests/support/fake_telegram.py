@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram import Bot, Update
@@ -52,6 +52,7 @@ class Aanroep:
     url: str
     resultaat: Any = None
     fout: str | None = None  # the injected fault, if any
+    bestanden: dict[str, Any] = field(default_factory=dict)  # uploads: name -> (naam, bytes, type)
 
 
 def _utf16(tekst: str) -> int:
@@ -98,6 +99,8 @@ class FakeTelegram(BaseRequest):
         if methode == "getUpdates":
             await asyncio.sleep(0.05)  # never used by the tests; don't spin if it is
         aanroep = Aanroep(methode, params, time.monotonic(), url)
+        if request_data and request_data.contains_files:
+            aanroep.bestanden = dict(request_data.multipart_data)
         self.aanroepen.append(aanroep)
 
         if storing := self._volgende_storing(methode):
@@ -140,7 +143,7 @@ class FakeTelegram(BaseRequest):
     def _resultaat(self, methode: str, params: dict[str, Any]) -> Any:
         if methode == "getMe":
             return BOT_GEBRUIKER
-        if methode == "sendMessage":
+        if methode in ("sendMessage", "sendPhoto"):
             self._volgnummer += 1
             chat_id = int(params["chat_id"])
             bericht = {
@@ -148,8 +151,14 @@ class FakeTelegram(BaseRequest):
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
                 "from": BOT_GEBRUIKER,
-                "text": params["text"],
             }
+            if methode == "sendPhoto":
+                foto = {"file_id": f"foto{self._volgnummer}", "file_unique_id": "f", "width": 640}
+                bericht["photo"] = [{**foto, "height": 360}]
+                if params.get("caption"):
+                    bericht["caption"] = params["caption"]
+            else:
+                bericht["text"] = params["text"]
             if params.get("reply_markup"):
                 bericht["reply_markup"] = params["reply_markup"]
             return bericht
