@@ -136,7 +136,9 @@ def test_commandotabel_past_bij_telegram_en_domein() -> None:
         "stop",
         "voortgang",
     ]
+    hulp = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_help"][0]["text"]
     for c in COMMANDOS:
+        assert c.naam in ("start", "help") or f"/{c.naam}" in hulp, f"/help noemt /{c.naam} niet"
         assert re.fullmatch(r"[a-z0-9_]{1,32}", c.naam)
         assert 3 <= len(c.beschrijving) <= 256
         assert c.payload[1:] in intents, c
