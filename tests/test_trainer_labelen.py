@@ -68,12 +68,15 @@ def test_vijandig_onbekende_situatie_lege_en_lange_tekst(data_kopie: Path) -> No
 
 
 def test_vijandig_mislukte_controle_zet_het_bestand_terug(data_kopie: Path) -> None:
-    # An entity annotation of an entity the domain does not know: `rasa data validate` fails.
-    pad = data_kopie / "nlu" / "bezwaar" / "basis.yml"
+    # A trainer's half-finished edit elsewhere: an intent the domain does not know.
+    kapot = data_kopie / "nlu" / "half_af.yml"
+    kapot.write_text('version: "3.1"\nnlu:\n- intent: bestaat_niet\n  examples: |\n    - hoi\n')
+    pad = data_kopie / "nlu" / "bezwaar" / "inbox.yml"
+    pad.write_text(f'{labelen.KOP}version: "3.1"\nnlu: []\n', encoding="utf-8")
     voor = pad.read_bytes()
     resultaat = labelen.voeg_toe(
-        "ze wil [korting](onbekend_ding) op de bank", "bezwaar_korting", data=data_kopie
+        "ze wil 15 procent van de bank af", "bezwaar_korting", data=data_kopie
     )
-    assert not resultaat.ok and len(resultaat.meldingen) >= 2
-    assert not (data_kopie / "nlu" / "bezwaar" / "inbox.yml").exists()
+    assert not resultaat.ok and "teruggezet" in resultaat.meldingen[0]
+    assert any("bestaat_niet" in m for m in resultaat.meldingen), resultaat.meldingen
     assert pad.read_bytes() == voor

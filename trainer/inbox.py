@@ -118,7 +118,7 @@ class _Groepen:
     """Greedy clustering by token Jaccard >= GELIJK; prefix filtering keeps it near-linear."""
 
     def __init__(self) -> None:
-        self.leden: list[list[tuple[str, list[_Bericht]]]] = []
+        self.leden: list[list[str]] = []
         self._tokens: list[frozenset[str]] = []
         self._index: dict[str, list[int]] = defaultdict(list)
 
@@ -129,22 +129,30 @@ class _Groepen:
         lengte = len(tokens) - math.ceil(GELIJK * len(tokens)) + 1
         return sorted(tokens)[: max(lengte, 1)]
 
-    def voeg_toe(self, sleutel: str, berichten: list[_Bericht]) -> None:
+    def voeg_toe(self, sleutel: str) -> None:
         tokens = frozenset(sleutel.split())
         kandidaten = {i for t in self._prefix(tokens) for i in self._index.get(t, ())}
         for i in sorted(kandidaten):
             ander = self._tokens[i]
             if len(tokens & ander) / len(tokens | ander) >= GELIJK:
-                self.leden[i].append((sleutel, berichten))
+                self.leden[i].append(sleutel)
                 return
-        self.leden.append([(sleutel, berichten)])
+        self.leden.append([sleutel])
         self._tokens.append(tokens)
         for t in self._prefix(tokens):
             self._index[t].append(len(self._tokens) - 1)
 
 
-def _item(groep: list[tuple[str, list[_Bericht]]]) -> InboxItem:
-    berichten = sorted((b for _, lijst in groep for b in lijst), key=lambda b: -b.tijd)
+def groepeer(sleutels: list[str]) -> list[list[str]]:
+    """Normalised texts (newest first) in groups of near-duplicates, in order of first member."""
+    groepen = _Groepen()
+    for sleutel in sleutels:
+        groepen.voeg_toe(sleutel)
+    return groepen.leden
+
+
+def _item(groep: list[_Bericht]) -> InboxItem:
+    berichten = sorted(groep, key=lambda b: -b.tijd)
     nieuwste = berichten[0]
     keuze = next((b.keuze for b in berichten if b.keuze), None)
     redenen = {r for b in berichten for r in b.redenen}

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_oefenen_server import speel_laptop  # tests/ is on sys.path under pytest
 
-from actions.adviesboek import laad_adviesboek
 from stack import launcher as stackmodule
 from stack.paths import ROOT
 from tests.conftest import RASA_TEST_TOKEN
@@ -25,10 +25,10 @@ from tests.support.postgres import postgres_server
 from trainer.opslag import Opslag
 
 TOKEN = RASA_TEST_TOKEN
-TEKSTEN = laad_adviesboek().teksten
 ZEKER = ["er loopt net een klant binnen", "klant zegt dat het te duur is"]
-ONDUIDELIJK = ["qwx vlorp zint", "QWX vlorp, zint!", "<script>alert(1)</script>"]
-BEDOEL_JE = ["ze wil er wat af", "wat moet ik nou"]
+VIJANDIG = "<script>alert(1)</script> hij kijkt rond en zegt niks"  # low confidence: unsure
+ONDUIDELIJK = ["qwx vlorp zint", "QWX vlorp, zint!", VIJANDIG]
+BEDOEL_JE = ["hij kijkt rond en zegt niks", "ze vraagt of het ook in het blauw kan"]
 
 
 @dataclass
@@ -38,6 +38,9 @@ class Gesprekken:
     url: str
     antwoorden: dict[str, list[tuple[str, list[dict]]]] = field(default_factory=dict)
     knoppen: dict[str, str] = field(default_factory=dict)  # unclear text -> chosen payload
+    verkoper_met_nieuwe_klant: str = ""
+    oefenaar: str = ""
+    twijfel: dict[str, bool] = field(default_factory=dict)  # text -> unsure, per Rasa's API
 
     def praat(self, verkoper: str, tekst: str) -> list[dict]:
         antwoord = httpx.post(
@@ -48,16 +51,25 @@ class Gesprekken:
         )
         antwoord.raise_for_status()
         self.antwoorden.setdefault(verkoper, []).append((tekst, antwoord.json()))
+        if not tekst.startswith("/"):
+            self.twijfel[tekst] = self._twijfel(verkoper)
         return antwoord.json()
 
-    def onzeker(self, tekst: str) -> bool:
-        """The coach asked "Bedoel je ...?" or did not understand."""
-        twijfel = {TEKSTEN["bedoel_je"], TEKSTEN["niet_begrepen"], TEKSTEN["oefenen_vraag"]}
-        return any(
-            t == tekst and any(b.get("text") in twijfel for b in antwoord)
-            for lijst in self.antwoorden.values()
-            for t, antwoord in lijst
+    def _twijfel(self, verkoper: str) -> bool:
+        """Unsure by the tracker that Rasa's HTTP API shows (not the SQL the trainer reads)."""
+        tracker = httpx.get(
+            f"{self.url}/conversations/{verkoper}/tracker", params={"token": TOKEN}, timeout=30
+        ).json()
+        laatste = max(i for i, e in enumerate(tracker["events"]) if e["event"] == "user")
+        intent = tracker["events"][laatste]["parse_data"]["intent"]
+        bedoel_je = any(
+            e["event"] == "action" and e["name"] == "action_bedoel_je"
+            for e in tracker["events"][laatste:]
         )
+        return bedoel_je or intent["name"] == "nlu_fallback" or intent["confidence"] < 0.6
+
+    def onzeker(self, tekst: str) -> bool:
+        return self.twijfel.get(tekst, False)
 
 
 def _nieuw() -> str:
@@ -67,9 +79,11 @@ def _nieuw() -> str:
 def speel(url: str) -> Gesprekken:
     """Sales with sure and unsure messages, a "Bedoel je" answered with a button, a new customer."""
     g = Gesprekken(url)
-    a = _nieuw()
+    g.verkoper_met_nieuwe_klant = a = _nieuw()
     for tekst in [*ZEKER, "nieuwe klant", "ze zoekt een cadeau voor haar man"]:
         g.praat(a, tekst)
+    g.oefenaar = _nieuw()
+    speel_laptop(url, g.oefenaar, TOKEN)  # a whole practice session: score 8.5
     for tekst in ONDUIDELIJK:
         g.praat(_nieuw(), tekst)
     for tekst in BEDOEL_JE:
@@ -135,7 +149,7 @@ def postgres_gesprekken(
     return Opslag.uit_endpoints(postgres_stack.logmap / "endpoints.yml"), gesprekken
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def gevuld(request: pytest.FixtureRequest) -> tuple[Opslag, Gesprekken]:
     """Each test runs on both stores."""
     return request.getfixturevalue(f"{request.param}_gesprekken")
