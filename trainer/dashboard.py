@@ -12,7 +12,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -169,15 +169,20 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
 
 
 def _verkopen_van(events: list[Event]) -> list[list[Event]]:
-    """One seller's events split into sales: a new session or "nieuwe klant" starts one."""
+    """One seller's events split into sales.
+
+    A new session starts a sale, and so does "nieuwe klant" (action_nieuwe_klant): the
+    message that asked for it is the first step of the new sale, with the coach's answer.
+    """
     verkopen: list[list[Event]] = [[]]
     for e in events:
-        if e.type_name == "session_started" or (
-            e.type_name == "action" and e.action_name == NIEUWE_KLANT
-        ):
+        if e.type_name == "session_started":
             verkopen.append([])
-        else:
-            verkopen[-1].append(e)
+        elif e.type_name == "action" and e.action_name == NIEUWE_KLANT:
+            huidig = verkopen[-1]
+            vraag = max((i for i, x in enumerate(huidig) if x.type_name == "user"), default=None)
+            verkopen[-1:] = [huidig, []] if vraag is None else [huidig[:vraag], huidig[vraag:]]
+        verkopen[-1].append(e)
     return [v for v in verkopen if any(e.type_name == "user" for e in v)]
 
 
@@ -226,8 +231,10 @@ def verkoop(opslag: Opslag, sender_id: str, sessie: int | None = None) -> list[S
     return stappen
 
 
-def _figuur() -> tuple[Figure, object]:
-    figuur = Figure(figsize=(7, 3.2), dpi=100, layout="constrained")
+def _figuur() -> tuple[Figure, Any]:
+    # Fixed margins: a layout engine measures every text again and doubles the time per chart.
+    figuur = Figure(figsize=(7, 3.2), dpi=100)
+    figuur.subplots_adjust(left=0.1, right=0.9, bottom=0.22, top=0.9)
     return figuur, figuur.add_subplot()
 
 
@@ -249,12 +256,12 @@ def grafiek_svg(dashboard: Dashboard, soort: str) -> str:
         tweede.set_ylabel("actieve verkopers")
         as_.set_ylabel("berichten")
     elif soort == "fasemix":
-        onder = [0] * len(x)
-        for fase in dashboard.fasemix:
-            rij = [p.fasen.get(fase, 0) for p in dashboard.perioden]
-            as_.bar(x, rij, bottom=onder, label=fase)
-            onder = [a + b for a, b in zip(onder, rij, strict=True)]
-        as_.legend(fontsize=7, ncols=2)
+        fasen = list(dashboard.fasemix)
+        rijen = [[p.fasen.get(f, 0) for p in dashboard.perioden] for f in fasen]
+        if fasen:  # one filled area per phase: cheaper than a bar per phase per period
+            as_.stackplot(range(len(x)), rijen, labels=fasen)
+            as_.legend(fontsize=7, ncols=2, loc="upper left")
+        as_.set_xticks(range(len(x)), x)
         as_.set_ylabel("keer in de fase")
     elif soort == "situaties":
         namen = [n for n, _ in reversed(dashboard.top_situaties)]

@@ -159,7 +159,7 @@ class Opslag:
         kolommen = list(EVENTS.c) if met_data else [*list(EVENTS.c)[:-1], sa.null()]
         vraag = sa.select(*kolommen).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
         with self.engine.connect() as verbinding:
-            return [Event(*rij) for rij in verbinding.execute(vraag)]
+            return [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
 
     @contextmanager
     def schrijver(self) -> Iterator[Connection]:

@@ -9,6 +9,7 @@ started for the session (tests/support/postgres.py).
 from __future__ import annotations
 
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ from test_oefenen_server import speel_laptop  # tests/ is on sys.path under pyte
 
 from stack import launcher as stackmodule
 from stack.paths import ROOT
+from stack.postgres import postgres_server
 from tests.conftest import RASA_TEST_TOKEN
-from tests.support.postgres import postgres_server
 from trainer.opslag import Opslag
 
 TOKEN = RASA_TEST_TOKEN
@@ -104,8 +105,12 @@ def sqlite_gesprekken(coach_stack: stackmodule.Stack) -> tuple[Opslag, Gesprekke
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with postgres_server(tmp_path_factory.mktemp("postgres")) as url:
+def postgres_url() -> Iterator[str]:
+    # Not under pytest's numbered temp folders: a concurrent pytest session prunes those.
+    with (
+        tempfile.TemporaryDirectory(prefix="verkoopcoach-pg-") as map_,
+        postgres_server(Path(map_)) as url,
+    ):
         yield url
 
 

@@ -1,4 +1,4 @@
-"""A real PostgreSQL server for the tests: installed with apt when missing, in a temp dir.
+"""A throwaway PostgreSQL server for the tests and the bench: apt installs it when missing.
 
 PostgreSQL refuses to run as root, so initdb and pg_ctl run as the user
 `postgres` (runuser). The server listens on 127.0.0.1 on a free port only.
@@ -45,13 +45,9 @@ def postgres_server(map_: Path, db: str = "verkoopcoach") -> Iterator[str]:
     map_.mkdir(parents=True, exist_ok=True)
     data, socket = map_ / "data", map_ / "socket"
     socket.mkdir(exist_ok=True)
-    if os.geteuid() == 0:
+    if os.geteuid() == 0:  # the folders above `map_` must be passable for `postgres`
         shutil.chown(map_, GEBRUIKER)
         shutil.chown(socket, GEBRUIKER)
-        map_.chmod(0o755)
-        for ouder in map_.parents:  # the temp folders above must be passable for `postgres`
-            if ouder != Path("/") and not ouder.stat().st_mode & 0o001:
-                ouder.chmod(ouder.stat().st_mode | 0o001)
     port = free_port()
     _als_postgres(str(bin_ / "initdb"), "-D", str(data), "-U", GEBRUIKER, "-A", "trust")
     opties = f"-p {port} -k {socket} -c listen_addresses=127.0.0.1 -c fsync=off"
