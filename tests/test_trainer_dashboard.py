@@ -73,13 +73,15 @@ def test_tijdlijn_van_een_verkoop(gevuld: tuple[Opslag, Gesprekken]) -> None:
         assert stap.tekst == tekst and stap.advies == [b["text"] for b in antwoord if "text" in b]
     laatste = dashboard.verkoop(opslag, verkoper, None)
     assert [(s.tekst, s.fase) for s in laatste] == [
-        ("ze zoekt een cadeau voor haar man", "behoefte")
+        ("nieuwe klant", None),
+        ("ze zoekt een cadeau voor haar man", "behoefte"),
     ]
+    assert laatste[0].advies == [b["text"] for b in gezegd[2][1] if "text" in b]
     assert dashboard.verkoop(opslag, verkoper, 1) == laatste
     lijst = dashboard.verkopen(opslag, van=VANDAAG, tot=VANDAAG, limiet=1000)
     assert {(v.sender_id, v.sessie, v.berichten) for v in lijst} >= {
-        (verkoper, 0, 3),
-        (verkoper, 1, 1),
+        (verkoper, 0, 2),
+        (verkoper, 1, 2),
     }
 
 
