@@ -214,10 +214,45 @@ def tabel(uitslagen: dict[str, dict[str, float | int]]) -> str:
     return "\n".join(regels)
 
 
+BEGIN = "<!-- python -m bench trainer: begin -->"
+EIND = "<!-- python -m bench trainer: eind -->"
+
+
+def schrijf_sectie(pad: Path, tabel_: str, runs: int) -> None:
+    """Replace (or append) this bench's section of docs/benchmarks.md; the rest stays."""
+    sectie = "\n".join(
+        [
+            BEGIN,
+            "## Trainer-app: inbox, labelen, dashboard (`python -m bench trainer`)",
+            "",
+            f"Gemeten op {date.today():%d-%m-%Y}, mediaan van {runs} runs, doelen uit issue 12: "
+            "inbox ≤ 500 ms bij 10.000 berichten, één voorbeeld schrijven ≤ 1 s, dashboard ≤ 1 s "
+            "over 100.000 events. Synthetische gesprekken in Rasa's eigen events-tabel "
+            "(Rasa's eventklassen en schema): 30 berichten per verkoper, een kwart onzeker "
+            '("Bedoel je ...?"), elke 8 berichten een nieuwe klant, oefensessies. Inbox = '
+            "`trainer.inbox.items` (alle onzekere berichten lezen, groeperen, top 50); schrijven = "
+            "`labelen.schrijf_voorbeeld` met de ontdubbelcontrole, zonder de controles van "
+            "`make validate` (die duren met `rasa data validate` tientallen seconden); dashboard = "
+            "`dashboard.cijfers` over 30 dagen per dag plus de 5 SVG-grafieken. Zonder de HTML "
+            "van de web-app.",
+            "",
+            tabel_,
+            EIND,
+        ]
+    )
+    tekst = pad.read_text(encoding="utf-8") if pad.is_file() else ""
+    if BEGIN in tekst and EIND in tekst:
+        tekst = tekst[: tekst.index(BEGIN)] + sectie + tekst[tekst.index(EIND) + len(EIND) :]
+    else:
+        tekst = f"{tekst.rstrip()}\n\n{sectie}\n"
+    pad.write_text(tekst, encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m bench trainer", description=__doc__)
     p.add_argument("--runs", type=int, default=5, help="herhalingen per meting (mediaan)")
     p.add_argument("--zonder-postgres", action="store_true", help="alleen SQLite")
+    p.add_argument("--markdown", type=Path, help="zet de tabel in dit bestand (docs/benchmarks.md)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-trainer-") as tijdelijk:
         map_ = Path(tijdelijk)
@@ -228,6 +263,8 @@ def main(argv: list[str]) -> int:
             for naam, url in urls.items():
                 uitslagen[naam] = meet(url, args.runs, data)
         print(tabel(uitslagen))
+        if args.markdown:
+            schrijf_sectie(args.markdown, tabel(uitslagen), args.runs)
     mislukt = [
         f"{naam}: {sleutel}"
         for naam, u in uitslagen.items()

@@ -92,7 +92,8 @@ def speel(url: str) -> Gesprekken:
         antwoord = g.praat(verkoper, tekst)
         knoppen = [k["payload"] for b in antwoord for k in b.get("buttons") or []]
         situaties = [k for k in knoppen if k != "/fase_menu" and "{" not in k]
-        if len(situaties) >= 2:  # press the coach's second guess: another situation
+        # "Bedoel je ...?" ends with "iets anders" (/fase_menu); press its second guess.
+        if "/fase_menu" in knoppen and len(situaties) >= 2:
             g.knoppen[tekst] = situaties[1]
             g.praat(verkoper, situaties[1])
     return g
