@@ -103,6 +103,18 @@ def test_negeren_haalt_uit_de_inbox_zonder_trainingsdata(
     assert _item(inbox.items(opslag, limiet=500, data=data_kopie), ONDUIDELIJK[0]) is None
 
 
+def test_vijandig_pad_met_vreemde_tekens_opent_alleen_lezen(
+    sqlite_gesprekken: tuple[Opslag, Gesprekken], tmp_path: Path
+) -> None:
+    opslag, _ = sqlite_gesprekken
+    vreemd = tmp_path / "map met spatie#en?vraag" / "tracker.db"
+    vreemd.parent.mkdir()
+    vreemd.write_bytes(Path(opslag.url.database or "").read_bytes())
+    kopie = Opslag(f"sqlite:///{vreemd}")
+    assert len(kopie.events(["user"])) == len(opslag.events(["user"]))
+    kopie.sluit()
+
+
 def test_vijandig_opslag_die_er_niet_is_geeft_een_nederlandse_fout(tmp_path: Path) -> None:
     with pytest.raises(OpslagFout, match="bestaat niet"):
         Opslag(f"sqlite:///{tmp_path / 'geen.db'}")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -91,7 +92,7 @@ def _alleen_lezen(url: URL) -> tuple[str | URL, dict[str, Any]]:
         pad = Path(url.database or "")
         if not pad.is_file():
             raise OpslagFout(f"de gespreksopslag {pad} bestaat niet (draait de coach al?)")
-        return f"sqlite:///file:{pad.resolve()}?mode=ro&uri=true", {}
+        return f"sqlite:///file:{quote(str(pad.resolve()))}?mode=ro&uri=true", {}
     if url.get_backend_name() == "postgresql":
         return url, {"options": "-c default_transaction_read_only=on"}
     return url, {}
