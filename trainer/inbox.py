@@ -61,8 +61,10 @@ _NIET_WOORD = re.compile(r"[^\w]+")
 
 def normaliseer(tekst: str) -> str:
     """Lower case, no accents, punctuation as spaces: 'Té duur!' and 'te duur' are one text."""
-    zonder = unicodedata.normalize("NFKD", tekst.lower())
-    zonder = "".join(t for t in zonder if not unicodedata.combining(t))
+    zonder = tekst.lower()
+    if not zonder.isascii():  # most messages: skip the per-character accent pass
+        zonder = unicodedata.normalize("NFKD", zonder)
+        zonder = "".join(t for t in zonder if not unicodedata.combining(t))
     return " ".join(_NIET_WOORD.sub(" ", zonder).split())
 
 

@@ -200,8 +200,10 @@ def _fout_in_tekst(tekst: str) -> str | None:
         return "Dit bericht is leeg; er valt niets te labelen."
     if len(tekst) > MAX_TEKST:
         return f"Dit bericht is {len(tekst)} tekens; een voorbeeld mag hooguit {MAX_TEKST} zijn."
-    if "\n" in tekst or "\r" in tekst:
+    if len(tekst.splitlines()) > 1:
         return "Een voorbeeld is één regel; dit bericht heeft er meer. Label de regels apart."
+    if not tekst.isprintable():
+        return "Dit bericht bevat onzichtbare tekens; typ het voorbeeld opnieuw zonder die tekens."
     return None
 
 
@@ -216,7 +218,7 @@ def voeg_toe(
     """Label `tekst` as `intent` ("out_of_scope" = buiten domein, "negeren" = ignore)."""
     from trainer.inbox import normaliseer
 
-    tekst = " ".join(str(tekst).split()) if "\n" not in str(tekst) else str(tekst).strip()
+    tekst = re.sub(" {2,}", " ", str(tekst).strip())
     if fout := _fout_in_tekst(tekst):
         return Resultaat(False, data, [fout])
     with _slot(data):

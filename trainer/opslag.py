@@ -9,7 +9,6 @@ asks for a writing one.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
+import ujson
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from rasa_ext.endpoints import SQL_SOORTEN, lees
@@ -54,7 +54,7 @@ class Event:
     @property
     def data(self) -> dict[str, Any]:
         try:
-            waarde = json.loads(self.ruw or "{}")
+            waarde = ujson.loads(self.ruw or "{}")  # in Rasa's lock; 2-3x the stdlib's speed
         except ValueError:
             return {}  # a damaged row is skipped, never a crash
         return waarde if isinstance(waarde, dict) else {}
