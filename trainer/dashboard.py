@@ -9,6 +9,7 @@ Charts are SVG from matplotlib's Agg backend (no display, thread-safe Figure).
 from __future__ import annotations
 
 import io
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,6 +27,8 @@ BEDOEL_JE = "action_bedoel_je"
 NIEUWE_KLANT = "action_nieuwe_klant"
 TOP = 10
 GRAFIEKEN = ("berichten", "fasemix", "situaties", "twijfel", "oefenen")
+MAX_LABELS = 10  # dates on a time axis
+MAX_VERKOPERS = 20  # bars in the practice chart: the sellers who practised most
 
 
 @dataclass
@@ -238,9 +241,13 @@ def _figuur() -> tuple[Figure, Any]:
     return figuur, figuur.add_subplot()
 
 
-def _labels(dashboard: Dashboard) -> list[str]:
+def _tijdas(as_: Any, dashboard: Dashboard) -> range:
+    """Positions for the periods; at most MAX_LABELS dates on the axis (every tick costs time)."""
     vorm = "%d-%m" if dashboard.per == "dag" else "wk %V"
-    return [p.begin.strftime(vorm) for p in dashboard.perioden]
+    labels = [p.begin.strftime(vorm) for p in dashboard.perioden]
+    stap = max(1, math.ceil(len(labels) / MAX_LABELS))
+    as_.set_xticks(range(0, len(labels), stap), labels[::stap])
+    return range(len(labels))
 
 
 def grafiek_svg(dashboard: Dashboard, soort: str) -> str:
@@ -248,36 +255,43 @@ def grafiek_svg(dashboard: Dashboard, soort: str) -> str:
     if soort not in GRAFIEKEN:
         raise ValueError(f"onbekende grafiek '{soort}'; kies uit {', '.join(GRAFIEKEN)}")
     figuur, as_ = _figuur()
-    x = _labels(dashboard)
+    perioden = dashboard.perioden
     if soort == "berichten":
-        as_.bar(x, [p.berichten for p in dashboard.perioden], label="berichten")
+        x = _tijdas(as_, dashboard)
+        as_.bar(x, [p.berichten for p in perioden])
         tweede = as_.twinx()
-        tweede.plot(x, [p.verkopers for p in dashboard.perioden], "o-", color="C1")
-        tweede.set_ylabel("actieve verkopers")
-        as_.set_ylabel("berichten")
+        tweede.plot(x, [p.verkopers for p in perioden], color="C1")
+        tweede.set_ylabel("actieve verkopers (lijn)")
+        as_.set_ylabel("berichten (staaf)")
     elif soort == "fasemix":
+        x = _tijdas(as_, dashboard)
         fasen = list(dashboard.fasemix)
-        rijen = [[p.fasen.get(f, 0) for p in dashboard.perioden] for f in fasen]
         if fasen:  # one filled area per phase: cheaper than a bar per phase per period
-            as_.stackplot(range(len(x)), rijen, labels=fasen)
+            as_.stackplot(x, [[p.fasen.get(f, 0) for p in perioden] for f in fasen], labels=fasen)
             as_.legend(fontsize=7, ncols=2, loc="upper left")
-        as_.set_xticks(range(len(x)), x)
         as_.set_ylabel("keer in de fase")
     elif soort == "situaties":
         namen = [n for n, _ in reversed(dashboard.top_situaties)]
         as_.barh(namen, [a for _, a in reversed(dashboard.top_situaties)])
         as_.set_xlabel("berichten")
     elif soort == "twijfel":
-        as_.plot(x, [100 * p.fallback for p in dashboard.perioden], "o-", label="fallback")
-        as_.plot(x, [100 * p.bedoel_je for p in dashboard.perioden], "s-", label="Bedoel je …?")
+        x = _tijdas(as_, dashboard)
+        as_.plot(x, [100 * p.fallback for p in perioden], label="fallback")
+        as_.plot(x, [100 * p.bedoel_je for p in perioden], label="Bedoel je …?")
         as_.set_ylabel("% van de berichten")
         as_.legend(fontsize=8)
     else:
-        namen = list(dashboard.scores)
-        as_.bar(namen, [dashboard.scores[n][1] for n in namen])
+        meest = sorted(dashboard.scores, key=lambda n: -dashboard.scores[n][0])[:MAX_VERKOPERS]
+        as_.bar(meest, [dashboard.scores[n][1] for n in meest])
         as_.set_ylim(0, 10)
         as_.set_ylabel("gemiddelde score")
-        as_.set_title(f"{sum(p.oefensessies for p in dashboard.perioden)} oefensessies")
+        sessies = sum(p.oefensessies for p in perioden)
+        deel = (
+            f", {len(meest)} van {len(dashboard.scores)} verkopers"
+            if len(meest) < len(dashboard.scores)
+            else ""
+        )
+        as_.set_title(f"{sessies} oefensessies{deel}", fontsize=9)
     as_.tick_params(axis="x", labelrotation=45, labelsize=7)
     uit = io.StringIO()
     # Text stays text (searchable, smaller); matplotlib escapes it for XML.

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 import ujson
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from rasa_ext.endpoints import SQL_SOORTEN, lees
@@ -161,6 +162,46 @@ class Opslag:
         vraag = sa.select(*kolommen).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
         with self.engine.connect() as verbinding:
             return [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
+
+    def _zekerheid(self) -> sa.sql.ColumnElement | None:
+        """The top intent's confidence of a `user` row, computed by the database (no JSON here)."""
+        if self.dialect == "sqlite":
+            waarde = sa.func.json_extract(EVENTS.c.data, "$.parse_data.intent.confidence")
+        elif self.dialect == "postgresql":
+            pad = sa.cast(EVENTS.c.data, postgresql.JSON)[("parse_data", "intent", "confidence")]
+            waarde = sa.cast(pad.astext, sa.Float)
+        else:
+            return None
+        return sa.case((EVENTS.c.type_name == "user", waarde), else_=sa.null())
+
+    def overzicht(
+        self, soorten: Sequence[str], namen: Sequence[str]
+    ) -> list[tuple[int, str, str, str | None, str | None, float | None]]:
+        """(id, sender_id, type_name, intent_name, action_name, confidence) in order, no JSON.
+
+        The confidence is None where the database cannot compute it.
+        """
+        zekerheid = self._zekerheid()
+        kolommen = [EVENTS.c[k] for k in ("id", "sender_id", "type_name")]
+        kolommen += [EVENTS.c.intent_name, EVENTS.c.action_name]
+        kolommen.append(sa.null() if zekerheid is None else zekerheid)
+        filters = [
+            EVENTS.c.type_name.in_(list(soorten)),
+            sa.or_(EVENTS.c.type_name == "user", EVENTS.c.action_name.in_(list(namen))),
+        ]
+        vraag = sa.select(*kolommen).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
+        with self.engine.connect() as verbinding:
+            return [tuple(rij) for rij in verbinding.execute(vraag).fetchall()]  # type: ignore[misc]
+
+    def per_id(self, ids: Sequence[int]) -> list[Event]:
+        """These events with their JSON, per seller in order."""
+        uit: list[Event] = []
+        with self.engine.connect() as verbinding:
+            for begin in range(0, len(ids), 1000):  # bounded IN lists
+                deel = list(ids[begin : begin + 1000])
+                vraag = sa.select(EVENTS).where(EVENTS.c.id.in_(deel))
+                uit += [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
+        return sorted(uit, key=lambda e: (e.sender_id, e.id))
 
     @contextmanager
     def schrijver(self) -> Iterator[Connection]:
