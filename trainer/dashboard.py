@@ -8,6 +8,7 @@ Charts are SVG from matplotlib's Agg backend (no display, thread-safe Figure).
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 from collections import Counter, defaultdict
@@ -18,7 +19,7 @@ from typing import Any, Literal
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from tools.domein import fase_per_intent
+from tools.domein import DOMAIN, fase_per_intent
 from trainer.opslag import Event, Opslag
 
 Per = Literal["dag", "week"]
@@ -112,49 +113,43 @@ def _nieuwe_sessies(events: list[Event]) -> list[tuple[Event, float]]:
 
 
 def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashboard:
-    """The dashboard's numbers from `van` to `tot` (inclusive), per day or per ISO week."""
-    begin, eind = _grenzen(van, tot)
-    perioden = _perioden(van, tot, per)
-    verkopers: dict[date, set[str]] = defaultdict(set)
-    fallback: Counter[date] = Counter()
+    """The dashboard's numbers from `van` to `tot` (inclusive), per day or per ISO week.
+
+    The database counts per period (local midnights as boundaries, so a day with a
+    clock change is still one day); only practice sessions are read event by event.
+    """
+    perioden = list(_perioden(van, tot, per).values())
+    grenzen = [_grenzen(p.begin, p.begin)[0] for p in perioden]
+    grenzen.append(_grenzen(van, tot)[1])
+    grenzen[0] = max(grenzen[0], _grenzen(van, tot)[0])  # a week can start before `van`
+    fasen = _fasen()
     situaties: Counter[str] = Counter()
-    fasen = fase_per_intent()
-
-    def periode(e: Event) -> Periode:
-        return perioden[_begin(datetime.fromtimestamp(e.timestamp).date(), per)]
-
-    tellen = opslag.events(
-        ["user", "action"], van=begin, tot=eind, namen=[BEDOEL_JE], met_data=False
-    )
-    for e in tellen:
-        p = periode(e)
-        if e.type_name == "action":
-            p.bedoel_je += 1
-            continue
-        p.berichten += 1
-        verkopers[p.begin].add(e.sender_id)
-        if e.intent_name == FALLBACK:
-            fallback[p.begin] += 1
-        elif e.intent_name in fasen:
-            situaties[e.intent_name] += 1
+    for i, intent, n in opslag.tel(grenzen, "user", "intent_name"):
+        perioden[i].berichten += n
+        if intent == FALLBACK:
+            perioden[i].fallback += n
+        elif intent in fasen:
+            situaties[intent] += n
+    for i, _verkoper, _n in opslag.tel(grenzen, "user", "sender_id"):
+        perioden[i].verkopers += 1
+    for i, _, n in opslag.tel(grenzen, "action", "action_name", namen=[BEDOEL_JE]):
+        perioden[i].bedoel_je += n
     fasemix: Counter[str] = Counter()
-    for e in opslag.events(["slot"], van=begin, tot=eind, namen=["fase"]):
-        waarde = e.data.get("value")
-        if isinstance(waarde, str):
-            fasemix[waarde] += 1
-            p = periode(e)
-            p.fasen[waarde] = p.fasen.get(waarde, 0) + 1
+    for i, fase, n in opslag.tel(grenzen, "slot", "waarde", namen=["fase"]):
+        if fase:
+            fasemix[fase] += n
+            perioden[i].fasen[fase] = perioden[i].fasen.get(fase, 0) + n
     # Sessions before `van` are read too: only a growing list marks a new session.
     scores: dict[str, list[float]] = defaultdict(list)
-    historie = opslag.events(["slot"], tot=eind, namen=["oefen_historie"])
+    historie = opslag.events(["slot"], tot=grenzen[-1], namen=["oefen_historie"])
     for e, score in _nieuwe_sessies(historie):
-        if e.timestamp >= begin:
-            periode(e).oefensessies += 1
+        if e.timestamp >= grenzen[0]:
+            i = bisect.bisect_right(grenzen, e.timestamp) - 1
+            perioden[i].oefensessies += 1
             scores[e.sender_id].append(score)
-    for p in perioden.values():
-        p.verkopers = len(verkopers[p.begin])
+    for p in perioden:
         p.bedoel_je = p.bedoel_je / p.berichten if p.berichten else 0.0
-        p.fallback = fallback[p.begin] / p.berichten if p.berichten else 0.0
+        p.fallback = p.fallback / p.berichten if p.berichten else 0.0
     per_fase: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for intent, n in situaties.most_common():
         if len(per_fase[fasen[intent]]) < TOP:
@@ -163,12 +158,24 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
         van=van,
         tot=tot,
         per=per,
-        perioden=list(perioden.values()),
+        perioden=perioden,
         fasemix=dict(fasemix.most_common()),
         top_situaties=situaties.most_common(TOP),
         top_per_fase=dict(per_fase),
         scores={v: (len(s), round(sum(s) / len(s), 2)) for v, s in sorted(scores.items())},
     )
+
+
+_FASEN: dict[tuple[str, int], dict[str, str]] = {}
+
+
+def _fasen() -> dict[str, str]:
+    """intent -> fase from domain.yml, read again only when the file changed."""
+    sleutel = (str(DOMAIN), DOMAIN.stat().st_mtime_ns)
+    if sleutel not in _FASEN:
+        _FASEN.clear()
+        _FASEN[sleutel] = fase_per_intent(DOMAIN)
+    return _FASEN[sleutel]
 
 
 def _verkopen_van(events: list[Event]) -> list[list[Event]]:

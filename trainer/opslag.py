@@ -163,16 +163,50 @@ class Opslag:
         with self.engine.connect() as verbinding:
             return [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
 
+    def _json_tekst(self, *pad: str) -> sa.sql.ColumnElement | None:
+        """A value inside the JSON column as text, computed by the database; None if it can't."""
+        if self.dialect == "sqlite":
+            return sa.cast(sa.func.json_extract(EVENTS.c.data, "$." + ".".join(pad)), sa.Text)
+        if self.dialect == "postgresql":
+            return sa.cast(EVENTS.c.data, postgresql.JSON)[pad].astext
+        return None
+
     def _zekerheid(self) -> sa.sql.ColumnElement | None:
         """The top intent's confidence of a `user` row, computed by the database (no JSON here)."""
-        if self.dialect == "sqlite":
-            waarde = sa.func.json_extract(EVENTS.c.data, "$.parse_data.intent.confidence")
-        elif self.dialect == "postgresql":
-            pad = sa.cast(EVENTS.c.data, postgresql.JSON)[("parse_data", "intent", "confidence")]
-            waarde = sa.cast(pad.astext, sa.Float)
-        else:
+        tekst = self._json_tekst("parse_data", "intent", "confidence")
+        if tekst is None:
             return None
-        return sa.case((EVENTS.c.type_name == "user", waarde), else_=sa.null())
+        return sa.case((EVENTS.c.type_name == "user", sa.cast(tekst, sa.Float)), else_=sa.null())
+
+    def tel(
+        self, grenzen: Sequence[float], soort: str, groep: str, *, namen: Sequence[str] = ()
+    ) -> list[tuple[int, str | None, int]]:
+        """(period, group, count): events of `soort` counted by the database per period.
+
+        Period i runs from grenzen[i] to grenzen[i + 1] (the caller's local days or weeks);
+        `groep` is a column (`sender_id`, `intent_name`, `action_name`) or "waarde", a
+        slot's value. `namen` filters action or slot names.
+        """
+        periode = sa.case(
+            *[(EVENTS.c.timestamp < g, i) for i, g in enumerate(grenzen[1:])], else_=sa.null()
+        )
+        kolom = self._json_tekst("value") if groep == "waarde" else EVENTS.c[groep]
+        if kolom is None:
+            raise OpslagFout(f"de opslag ({self.dialect}) kan geen JSON lezen")
+        filters = [
+            EVENTS.c.type_name == soort,
+            EVENTS.c.timestamp >= grenzen[0],
+            EVENTS.c.timestamp < grenzen[-1],
+        ]
+        if namen:
+            filters.append(EVENTS.c.action_name.in_(list(namen)))
+        vraag = (
+            sa.select(periode.label("periode"), kolom.label("groep"), sa.func.count())
+            .where(*filters)
+            .group_by("periode", "groep")
+        )
+        with self.engine.connect() as verbinding:
+            return [(int(p), g, int(n)) for p, g, n in verbinding.execute(vraag).fetchall()]
 
     def overzicht(
         self, soorten: Sequence[str], namen: Sequence[str]
