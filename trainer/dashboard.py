@@ -172,10 +172,11 @@ _FASEN: dict[tuple[str, int], dict[str, str]] = {}
 def _fasen() -> dict[str, str]:
     """intent -> fase from domain.yml, read again only when the file changed."""
     sleutel = (str(DOMAIN), DOMAIN.stat().st_mtime_ns)
-    if sleutel not in _FASEN:
+    if (gevonden := _FASEN.get(sleutel)) is None:  # .get: the web app reads from threads
+        gevonden = fase_per_intent(DOMAIN)
         _FASEN.clear()
-        _FASEN[sleutel] = fase_per_intent(DOMAIN)
-    return _FASEN[sleutel]
+        _FASEN[sleutel] = gevonden
+    return gevonden
 
 
 def _verkopen_van(events: list[Event]) -> list[list[Event]]:

@@ -73,8 +73,8 @@ def bekende_voorbeelden(data: Path = DATA) -> dict[str, tuple[str, Path]]:
 
     bestanden = sorted((data / "nlu").rglob("*.yml"))
     sleutel = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in bestanden)
-    if sleutel in _cache:
-        return _cache[sleutel]
+    if (gevonden := _cache.get(sleutel)) is not None:  # .get: the web app reads from threads
+        return gevonden
     uit: dict[str, tuple[str, Path]] = {}
     for pad in bestanden:
         intent = None
