@@ -110,7 +110,9 @@ def test_vijandig_pad_met_vreemde_tekens_opent_alleen_lezen(
     vreemd = tmp_path / "map met spatie#en?vraag" / "tracker.db"
     vreemd.parent.mkdir()
     vreemd.write_bytes(Path(opslag.url.database or "").read_bytes())
-    kopie = Opslag(f"sqlite:///{vreemd}")
+    endpoints = tmp_path / "endpoints.yml"  # as a trainer writes it: a plain path
+    endpoints.write_text(f'tracker_store:\n  type: sql\n  db: "{vreemd}"\n', encoding="utf-8")
+    kopie = Opslag.uit_endpoints(endpoints)
     assert len(kopie.events(["user"])) == len(opslag.events(["user"]))
     kopie.sluit()
 
