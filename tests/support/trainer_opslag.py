@@ -73,6 +73,16 @@ class Gesprekken:
         return self.twijfel.get(tekst, False)
 
 
+# Fixtures that start servers; `pytest -m "not e2e"` skips the tests that use them.
+SERVERS = {"gevuld", "sqlite_gesprekken", "postgres_gesprekken", "postgres_stack", "postgres_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVERS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 def _nieuw() -> str:
     return f"verkoper-{uuid.uuid4().hex[:8]}"
 
