@@ -164,11 +164,11 @@ def meet(url: str, runs: int, data: Path) -> dict[str, float | int]:
     uit["inbox"] = _tijd(lambda: inbox.items(opslag, data=data), runs, "inbox")
     uit["inbox_cpu"] = CPU["inbox"]
     uit["inbox_items"] = len(inbox.items(opslag, limiet=10**6, data=data))
-    teller = iter(range(10**6))
+    teller, merk = iter(range(10**6)), rng.randrange(10**9)
 
     def label() -> None:
         pad = data / "nlu" / "bezwaar" / "inbox.yml"
-        tekst = f"bench voorbeeld {next(teller)} over korting"
+        tekst = f"bench voorbeeld {merk} {next(teller)} over korting"  # new in every run
         if labelen.bekende_voorbeelden(data).get(inbox.normaliseer(tekst)) is None:
             labelen.schrijf_voorbeeld(pad, tekst, "bezwaar_korting")
 

@@ -230,11 +230,11 @@ class Opslag:
     def per_id(self, ids: Sequence[int]) -> list[Event]:
         """These events with their JSON, per seller in order."""
         uit: list[Event] = []
+        vraag = sa.select(EVENTS).where(EVENTS.c.id.in_(sa.bindparam("ids", expanding=True)))
         with self.engine.connect() as verbinding:
-            for begin in range(0, len(ids), 1000):  # bounded IN lists
-                deel = list(ids[begin : begin + 1000])
-                vraag = sa.select(EVENTS).where(EVENTS.c.id.in_(deel))
-                uit += [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
+            for begin in range(0, len(ids), 900):  # bounded IN lists (SQLite: 999 parameters)
+                rijen = verbinding.execute(vraag, {"ids": list(ids[begin : begin + 900])})
+                uit += [Event(*rij) for rij in rijen.fetchall()]
         return sorted(uit, key=lambda e: (e.sender_id, e.id))
 
     @contextmanager
