@@ -3,7 +3,6 @@
     python -m bench [--quick] [...]      everything; writes reports/bench.json, docs/benchmarks.md
     python -m bench serving [...]        the served model under load only, as JSON (about a minute)
     python -m bench telegram [...]       latency through the Telegram layer (make bench-telegram)
-    python -m bench trainer [...]        the trainers' web app: inbox, labelling, dashboard
 
 What is measured and how: docs/bench-methode.md.
 """
@@ -281,16 +280,16 @@ def serving(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, sigterm_als_ctrl_c)  # so servers and a training are stopped
+    if argv[:1] == ["trainer"]:  # the trainers' web app: inbox, labelling, dashboard
+        from bench import trainer
+
+        return trainer.main(argv[1:])
     if argv[:1] == ["telegram"]:
         from bench import telegram
 
         return telegram.main(argv[1:])
     if argv[:1] == ["serving"]:
         return serving(argv[1:])
-    if argv[:1] == ["trainer"]:
-        from bench import trainer
-
-        return trainer.main(argv[1:])
     return bench(argv)
 
 
