@@ -62,12 +62,12 @@ run: $(MODEL)
 	$(PY) -m stack run
 
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check actions bot rasa_ext stack tools bench tests
-	$(VENV)/bin/ruff format --check actions bot rasa_ext stack tools bench tests
+	$(VENV)/bin/ruff check actions bot rasa_ext stack tools bench tests trainer
+	$(VENV)/bin/ruff format --check actions bot rasa_ext stack tools bench tests trainer
 
 format: $(INSTALLED)
-	$(VENV)/bin/ruff format actions bot rasa_ext stack tools bench tests
-	$(VENV)/bin/ruff check --fix actions bot rasa_ext stack tools bench tests
+	$(VENV)/bin/ruff format actions bot rasa_ext stack tools bench tests trainer
+	$(VENV)/bin/ruff check --fix actions bot rasa_ext stack tools bench tests trainer
 
 test: $(MODEL) lint validate
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \

@@ -201,6 +201,10 @@ def serving(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, sigterm_als_ctrl_c)  # so servers and a training are stopped
+    if argv[:1] == ["trainer"]:  # the trainers' web app: inbox, labelling, dashboard
+        from bench import trainer
+
+        return trainer.main(argv[1:])
     if argv[:1] == ["telegram"]:
         from bench import telegram
 
