@@ -1,0 +1,93 @@
+"""`python -m trainer` (make trainer): the trainers' web app on http://127.0.0.1:5080.
+
+    TRAINER_WACHTWOORD=... python -m trainer [--host 127.0.0.1] [--port 5080]
+                                             [--endpoints endpoints.yml] [--data data]
+
+Refuses to start without TRAINER_WACHTWOORD. Deletes conversations older than
+TRAINER_BEWAARDAGEN days (default 90) at the start and then once a day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from trainer import retentie
+from trainer.instellingen import InstellingFout, Instellingen, lees_instellingen
+from trainer.opslag import Opslag, OpslagFout
+
+DAG = 24 * 3600  # seconds between two retention runs
+log = logging.getLogger("trainer")
+
+
+def ruim_op(opslag: Opslag, dagen: int) -> None:
+    try:
+        weg = retentie.ruim_op(opslag, dagen)
+    except Exception:  # the app keeps serving; the next day tries again
+        log.exception("opruimen van gesprekken ouder dan %d dagen mislukte", dagen)
+        return
+    log.info("bewaartermijn %d dagen: %d oude events verwijderd", dagen, weg)
+
+
+async def dagelijks_opruimen(opslag: Opslag, dagen: int) -> None:
+    while True:
+        await asyncio.sleep(DAG)
+        await asyncio.to_thread(ruim_op, opslag, dagen)
+
+
+def _argumenten(argv: list[str] | None, basis: Instellingen) -> Instellingen:
+    parser = argparse.ArgumentParser(description="De webapp voor trainers van de verkoopcoach.")
+    parser.add_argument("--host", default=basis.host, help="standaard 127.0.0.1 (alleen lokaal)")
+    parser.add_argument("--port", type=int, default=basis.port)
+    parser.add_argument("--endpoints", type=Path, default=basis.endpoints)
+    parser.add_argument("--data", type=Path, default=basis.data, help="de map data/ om te labelen")
+    args = parser.parse_args(argv)
+    return replace(
+        basis, host=args.host, port=args.port, endpoints=args.endpoints, data=args.data.resolve()
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        instellingen = _argumenten(argv, lees_instellingen())
+    except InstellingFout as fout:
+        print(f"Fout: {fout}", file=sys.stderr)
+        return 2
+    try:
+        opslag = Opslag.uit_endpoints(instellingen.endpoints)
+    except OpslagFout as fout:
+        print(f"Fout: {fout}", file=sys.stderr)
+        return 1
+
+    from trainer.app import maak_app
+    from trainer.training import Training
+
+    if instellingen.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("de trainersapp luistert op %s: zet er HTTPS voor (TRAINER_HTTPS=1)", instellingen.host)
+    ruim_op(opslag, instellingen.bewaardagen)
+    training = Training(rasa_url=instellingen.rasa_url, rasa_token=instellingen.rasa_token)
+    app = maak_app(instellingen, opslag, training, naam="verkoopcoach_trainer")
+
+    @app.after_server_start
+    async def plan_opruimen(app_: object, _loop: object) -> None:
+        app.add_task(dagelijks_opruimen(opslag, instellingen.bewaardagen))
+
+    print(f"De trainersapp draait op http://{instellingen.host}:{instellingen.port}", flush=True)
+    app.run(
+        host=instellingen.host,
+        port=instellingen.port,
+        workers=1,
+        access_log=False,
+        motd=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
