@@ -78,8 +78,12 @@ def test_instellingen_standaard_lokaal_en_90_dagen() -> None:
 def test_vijandig_app_start_niet_zonder_wachtwoord(tmp_path) -> None:
     omgeving = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     klaar = subprocess.run(
-        [sys.executable, "-m", "trainer"], cwd=tmp_path, env={**omgeving, "PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "trainer"],
+        cwd=tmp_path,
+        env={**omgeving, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert klaar.returncode == 2
     assert "TRAINER_WACHTWOORD ontbreekt" in klaar.stderr

@@ -52,7 +52,9 @@ def _argumenten(argv: list[str] | None, basis: Instellingen) -> Instellingen:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         instellingen = _argumenten(argv, lees_instellingen())
@@ -69,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     from trainer.training import Training
 
     if instellingen.host not in ("127.0.0.1", "localhost", "::1"):
-        log.warning("de trainersapp luistert op %s: zet er HTTPS voor (TRAINER_HTTPS=1)", instellingen.host)
+        log.warning(
+            "de trainersapp luistert op %s: zet er HTTPS voor (TRAINER_HTTPS=1)", instellingen.host
+        )
     ruim_op(opslag, instellingen.bewaardagen)
     training = Training(rasa_url=instellingen.rasa_url, rasa_token=instellingen.rasa_token)
     app = maak_app(instellingen, opslag, training, naam="verkoopcoach_trainer")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,6 +109,9 @@ def maak_app(
     async def in_thread(functie: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(functie, *args, **kwargs)
 
+    def geweigerd(reden: str, status: int) -> HTTPResponse:
+        return html(templates.get_template("geweigerd.html").render(reden=reden), status=status)
+
     @app.on_request
     async def poort(request: Request) -> HTTPResponse | None:
         """The gate: a valid session for every page but the login, a CSRF token on every POST."""
@@ -123,17 +126,18 @@ def maak_app(
         elif sessie is None or not sessie.ingelogd:
             if request.method == "GET":
                 return redirect(f"/login?terug={quote(request.path)}")
-            return html(templates.get_template("geweigerd.html").render(
-                reden="Je bent niet (meer) ingelogd. Log opnieuw in."), status=401)
+            return geweigerd("Je bent niet (meer) ingelogd. Log opnieuw in.", 401)
         if request.method == "POST":
             gegeven = request.headers.get(beveiliging.CSRF_HEADER) or (
                 request.form.get(beveiliging.CSRF_VELD) if request.form else None
             )
             if not beveiliging.csrf_klopt(geheim, sessie, gegeven):
                 log.warning("POST %s zonder geldig CSRF-token geweigerd", request.path)
-                return html(templates.get_template("geweigerd.html").render(
-                    reden="Dit formulier is verlopen of komt niet van deze app (CSRF-controle). "
-                    "Laad de pagina opnieuw en probeer het nog eens."), status=403)
+                return geweigerd(
+                    "Dit formulier is verlopen of komt niet van deze app (CSRF-controle). "
+                    "Laad de pagina opnieuw en probeer het nog eens.",
+                    403,
+                )
         return None
 
     @app.on_response
@@ -165,7 +169,10 @@ def maak_app(
             await asyncio.sleep(FOUT_PAUZE)
             log.warning("mislukte inlogpoging")
             return pagina(
-                request, "login.html", status=401, terug=terug,
+                request,
+                "login.html",
+                status=401,
+                terug=terug,
                 fout="Dat wachtwoord klopt niet.",
             )
         antwoord = redirect(terug, status=303)
@@ -186,8 +193,12 @@ def maak_app(
     async def inbox_pagina(request: Request) -> HTTPResponse:
         items = await in_thread(inbox.items, opslag, limiet=50, data=instellingen.data)
         return pagina(
-            request, "inbox.html", items=items, situaties=_situaties(instellingen),
-            buiten_domein=BUITEN_DOMEIN, negeren=NEGEREN,
+            request,
+            "inbox.html",
+            items=items,
+            situaties=_situaties(instellingen),
+            buiten_domein=BUITEN_DOMEIN,
+            negeren=NEGEREN,
         )
 
     @app.post("/inbox/label")
@@ -219,8 +230,13 @@ def maak_app(
         cijfers = await in_thread(dashboard.cijfers, opslag, van=van, tot=tot, per=per)
         grafieken = await in_thread(dashboard.grafieken_svg, cijfers)
         return pagina(
-            request, "dashboard.html", cijfers=cijfers, grafieken=grafieken,
-            per=per, van=van, tot=tot,
+            request,
+            "dashboard.html",
+            cijfers=cijfers,
+            grafieken=grafieken,
+            per=per,
+            van=van,
+            tot=tot,
         )
 
     @app.get("/verkoop/<sender_id>")
@@ -230,9 +246,7 @@ def maak_app(
         stappen = await in_thread(dashboard.verkoop, opslag, sender_id, sessie)
         if not stappen:
             raise NotFound("Deze verkoop staat niet (meer) in de opslag.")
-        return pagina(
-            request, "verkoop.html", sender_id=sender_id, sessie=sessie, stappen=stappen
-        )
+        return pagina(request, "verkoop.html", sender_id=sender_id, sessie=sessie, stappen=stappen)
 
     @app.get("/training")
     async def training_pagina(request: Request) -> HTTPResponse:
@@ -252,7 +266,8 @@ def maak_app(
 
     @app.exception(NotFound)
     async def niet_gevonden(request: Request, fout: Exception) -> HTTPResponse:
-        return pagina(request, "fout.html", status=404, reden=str(fout) or "Deze pagina bestaat niet.")
+        reden = str(fout) or "Deze pagina bestaat niet."
+        return pagina(request, "fout.html", status=404, reden=reden)
 
     @app.exception(Exception)
     async def fout(request: Request, fout: Exception) -> HTTPResponse:
@@ -260,8 +275,11 @@ def maak_app(
             return pagina(request, "fout.html", status=fout.status_code, reden=str(fout))
         log.exception("fout bij %s %s", request.method, request.path)
         return pagina(
-            request, "fout.html", status=500,
-            reden="Er ging iets mis aan de kant van de app. Het staat in het log; probeer het zo opnieuw.",
+            request,
+            "fout.html",
+            status=500,
+            reden="Er ging iets mis aan de kant van de app. Het staat in het log; "
+            "probeer het zo opnieuw.",
         )
 
     return app
@@ -276,6 +294,3 @@ def _veilig_terug(terug: str | None) -> str:
 
 def _situaties(instellingen: Instellingen) -> list[str]:
     return sorted(fase_per_intent(instellingen.data.parent / "domain.yml"))
-
-
-Handler = Callable[[Request], Awaitable[HTTPResponse]]
