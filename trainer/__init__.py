@@ -1,0 +1,1 @@
+"""The trainers' web process: inbox, labelling, dashboard and retraining (docs/trainer.md)."""

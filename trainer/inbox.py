@@ -1,0 +1,178 @@
+"""The NLU inbox: seller messages the coach was unsure about, grouped, newest first.
+
+A message is "unsure" when its parse was `nlu_fallback` or below ONZEKER, when the
+coach answered it with "Bedoel je ...?" (action_bedoel_je), or when the seller
+then chose a situation with a button (slot `gelabeld`, actions/gelabeld.py)
+other than the coach's top guess. Texts already in the training data, and texts
+a trainer chose to ignore, have left the inbox.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from trainer.labelen import DATA, bekende_voorbeelden, genegeerd
+from trainer.opslag import Event, Opslag
+
+ONZEKER = 0.6  # below this confidence the message counts as unsure
+GELIJK = 0.8  # token Jaccard from which two texts are one item
+MAX_VOORBEELDEN = 5
+FALLBACK = "nlu_fallback"
+BEDOEL_JE = "action_bedoel_je"
+
+REDEN_FALLBACK = "coach wist het niet (fallback)"
+REDEN_BEDOEL_JE = 'coach vroeg "Bedoel je ...?"'
+REDEN_LAAG = "lage zekerheid"
+REDEN_ANDERS = "verkoper koos een andere situatie"
+
+
+@dataclass
+class InboxItem:
+    tekst: str
+    aantal: int
+    laatst: datetime
+    top3: list[tuple[str, float]]
+    keuze: str | None
+    reden: str
+    voorbeelden: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Bericht:
+    tekst: str
+    tijd: float
+    top3: list[tuple[str, float]]
+    redenen: set[str]
+    keuze: str | None = None
+
+
+_NIET_WOORD = re.compile(r"[^\w]+")
+
+
+def normaliseer(tekst: str) -> str:
+    """Lower case, no accents, punctuation as spaces: 'Té duur!' and 'te duur' are one text."""
+    zonder = unicodedata.normalize("NFKD", tekst.lower())
+    zonder = "".join(t for t in zonder if not unicodedata.combining(t))
+    return " ".join(_NIET_WOORD.sub(" ", zonder).split())
+
+
+def _top3(parse: dict) -> list[tuple[str, float]]:
+    rangschikking = parse.get("intent_ranking") or [parse.get("intent") or {}]
+    uit = []
+    for r in rangschikking:
+        if isinstance(r, dict) and r.get("name") and r["name"] != FALLBACK:
+            uit.append((str(r["name"]), round(float(r.get("confidence") or 0.0), 3)))
+    return uit[:3]
+
+
+def _onzekere_berichten(events: list[Event]) -> list[_Bericht]:
+    """Walk each seller's events in order and mark the unsure messages."""
+    uit: list[_Bericht] = []
+    vorige_afzender = None
+    laatste: _Bericht | None = None
+    per_tekst: dict[str, _Bericht] = {}  # latest message per text, for the seller's choice
+    gelabeld_gezien = 0
+    for e in events:
+        if e.sender_id != vorige_afzender:
+            vorige_afzender, laatste, per_tekst, gelabeld_gezien = e.sender_id, None, {}, 0
+        if e.type_name == "user":
+            data = e.data
+            tekst = str(data.get("text") or "").strip()
+            if not tekst or tekst.startswith("/"):
+                laatste = None  # a button payload, not something the seller typed
+                continue
+            parse = data.get("parse_data") or {}
+            intent = parse.get("intent") or {}
+            redenen = set()
+            if intent.get("name") == FALLBACK or e.intent_name == FALLBACK:
+                redenen.add(REDEN_FALLBACK)
+            elif float(intent.get("confidence") or 0.0) < ONZEKER:
+                redenen.add(REDEN_LAAG)
+            laatste = _Bericht(tekst, e.timestamp or 0.0, _top3(parse), redenen)
+            per_tekst[tekst] = laatste
+            uit.append(laatste)
+        elif e.type_name == "action" and e.action_name == BEDOEL_JE and laatste is not None:
+            laatste.redenen.add(REDEN_BEDOEL_JE)
+        elif e.type_name == "slot" and e.action_name == "gelabeld":
+            lijst = e.data.get("value") or []
+            nieuw = lijst[gelabeld_gezien:] if isinstance(lijst, list) else []
+            gelabeld_gezien = len(lijst) if isinstance(lijst, list) else 0
+            for paar in nieuw:
+                if not isinstance(paar, dict):
+                    continue
+                bericht = per_tekst.get(str(paar.get("tekst") or "").strip())
+                if bericht is not None and paar.get("intent"):
+                    bericht.keuze = str(paar["intent"])
+                    if not bericht.top3 or bericht.top3[0][0] != bericht.keuze:
+                        bericht.redenen.add(REDEN_ANDERS)
+    return [b for b in uit if b.redenen]
+
+
+class _Groepen:
+    """Greedy clustering by token Jaccard >= GELIJK; prefix filtering keeps it near-linear."""
+
+    def __init__(self) -> None:
+        self.leden: list[list[tuple[str, list[_Bericht]]]] = []
+        self._tokens: list[frozenset[str]] = []
+        self._index: dict[str, list[int]] = defaultdict(list)
+
+    @staticmethod
+    def _prefix(tokens: frozenset[str]) -> list[str]:
+        # Two sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of each
+        # (in one global order); sorted() is that order.
+        lengte = len(tokens) - math.ceil(GELIJK * len(tokens)) + 1
+        return sorted(tokens)[: max(lengte, 1)]
+
+    def voeg_toe(self, sleutel: str, berichten: list[_Bericht]) -> None:
+        tokens = frozenset(sleutel.split())
+        kandidaten = {i for t in self._prefix(tokens) for i in self._index.get(t, ())}
+        for i in sorted(kandidaten):
+            ander = self._tokens[i]
+            if len(tokens & ander) / len(tokens | ander) >= GELIJK:
+                self.leden[i].append((sleutel, berichten))
+                return
+        self.leden.append([(sleutel, berichten)])
+        self._tokens.append(tokens)
+        for t in self._prefix(tokens):
+            self._index[t].append(len(self._tokens) - 1)
+
+
+def _item(groep: list[tuple[str, list[_Bericht]]]) -> InboxItem:
+    berichten = sorted((b for _, lijst in groep for b in lijst), key=lambda b: -b.tijd)
+    nieuwste = berichten[0]
+    keuze = next((b.keuze for b in berichten if b.keuze), None)
+    redenen = {r for b in berichten for r in b.redenen}
+    volgorde = [REDEN_ANDERS, REDEN_FALLBACK, REDEN_BEDOEL_JE, REDEN_LAAG]
+    voorbeelden = list(dict.fromkeys(b.tekst for b in berichten))[:MAX_VOORBEELDEN]
+    return InboxItem(
+        tekst=nieuwste.tekst,
+        aantal=len(berichten),
+        laatst=datetime.fromtimestamp(nieuwste.tijd, tz=UTC),
+        top3=nieuwste.top3,
+        keuze=keuze,
+        reden=", ".join(r for r in volgorde if r in redenen),
+        voorbeelden=voorbeelden,
+    )
+
+
+def items(opslag: Opslag, *, limiet: int = 50, data: Path = DATA) -> list[InboxItem]:
+    """The inbox: at most `limiet` groups of similar unsure messages, newest first."""
+    events = opslag.events(["user", "action", "slot"], namen=[BEDOEL_JE, "gelabeld"])
+    weg = set(bekende_voorbeelden(data)) | {normaliseer(t) for t in genegeerd(data)}
+    per_sleutel: dict[str, list[_Bericht]] = defaultdict(list)
+    for bericht in _onzekere_berichten(events):
+        sleutel = normaliseer(bericht.tekst)
+        if sleutel and sleutel not in weg:
+            per_sleutel[sleutel].append(bericht)
+    groepen = _Groepen()
+    for sleutel, berichten in sorted(
+        per_sleutel.items(), key=lambda kv: -max(b.tijd for b in kv[1])
+    ):
+        groepen.voeg_toe(sleutel, berichten)
+    return [_item(groep) for groep in groepen.leden[:limiet]]

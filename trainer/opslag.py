@@ -1,0 +1,170 @@
+"""Read-only access to Rasa's SQL tracker store (table `events`, Rasa 3.6 schema).
+
+The trainer keeps no copy of the conversations: every page reads the store Rasa
+writes, SQLite by default (`var/tracker.db`) or PostgreSQL, named by the
+`tracker_store` block of endpoints.yml. The connection is read-only (SQLite
+`mode=ro`, PostgreSQL `default_transaction_read_only`); only `retentie.ruim_op`
+asks for a writing one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from rasa_ext.endpoints import SQL_SOORTEN, lees
+
+EVENTS = sa.table(
+    "events",
+    sa.column("id", sa.Integer),
+    sa.column("sender_id", sa.String),
+    sa.column("type_name", sa.String),
+    sa.column("timestamp", sa.Float),
+    sa.column("intent_name", sa.String),
+    sa.column("action_name", sa.String),
+    sa.column("data", sa.Text),
+)
+
+
+class OpslagFout(Exception):
+    """The tracker store cannot be read; str() is one Dutch line."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of `events`; `data` is the event as Rasa stored it (JSON), parsed on demand."""
+
+    id: int
+    sender_id: str
+    type_name: str
+    timestamp: float
+    intent_name: str | None
+    action_name: str | None
+    ruw: str | None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        try:
+            waarde = json.loads(self.ruw or "{}")
+        except ValueError:
+            return {}  # a damaged row is skipped, never a crash
+        return waarde if isinstance(waarde, dict) else {}
+
+
+def _url_uit_blok(blok: dict[str, Any], basis: Path) -> URL:
+    """Rasa's SQLTrackerStore.get_db_url, for the blocks endpoints.yml can hold."""
+    dialect = str(blok.get("dialect") or "sqlite")
+    db = os.path.expandvars(str(blok.get("db") or "rasa.db"))
+    host = blok.get("url")
+    if dialect == "sqlite" and not host:
+        pad = Path(db)
+        return URL.create("sqlite", database=str(pad if pad.is_absolute() else basis / pad))
+    if host and "://" in str(host):
+        return make_url(os.path.expandvars(str(host)))
+
+    def _omgeving(sleutel: str) -> str | None:
+        waarde = blok.get(sleutel)
+        return os.path.expandvars(str(waarde)) if waarde is not None else None
+
+    poort = _omgeving("port")
+    return URL.create(
+        dialect,
+        username=_omgeving("username"),
+        password=_omgeving("password"),
+        host=_omgeving("url"),
+        port=int(poort) if poort else None,
+        database=db,
+    )
+
+
+def _alleen_lezen(url: URL) -> tuple[str | URL, dict[str, Any]]:
+    """A URL and connect_args that refuse writes."""
+    if url.get_backend_name() == "sqlite":
+        pad = Path(url.database or "")
+        if not pad.is_file():
+            raise OpslagFout(f"de gespreksopslag {pad} bestaat niet (draait de coach al?)")
+        return f"sqlite:///file:{pad.resolve()}?mode=ro&uri=true", {}
+    if url.get_backend_name() == "postgresql":
+        return url, {"options": "-c default_transaction_read_only=on"}
+    return url, {}
+
+
+class Opslag:
+    """Rasa's `events` table, read-only; `schrijver()` is for retention only."""
+
+    def __init__(self, url: str | URL) -> None:
+        self.url = make_url(url) if isinstance(url, str) else url
+        lees_url, connect_args = _alleen_lezen(self.url)
+        self.engine: Engine = sa.create_engine(lees_url, connect_args=connect_args, future=True)
+        try:
+            with self.engine.connect() as verbinding:
+                verbinding.execute(sa.select(sa.func.count()).select_from(EVENTS).limit(1))
+        except sa.exc.SQLAlchemyError as exc:
+            reden = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise OpslagFout(
+                f"de gespreksopslag ({self.url.render_as_string(hide_password=True)}) "
+                f"is niet te lezen: {reden}"
+            ) from None
+
+    @classmethod
+    def uit_endpoints(cls, pad: Path) -> Opslag:
+        """The SQL tracker store of an endpoints file; a relative SQLite path is from its folder."""
+        blok = lees(pad).get("tracker_store")
+        if not isinstance(blok, dict) or str(blok.get("type", "")).lower() not in SQL_SOORTEN:
+            raise OpslagFout(
+                f"{pad}: de trainer leest alleen een SQL-trackerstore (SQLite of PostgreSQL); "
+                "zet tracker_store op rasa_ext.opslag.StrikteSQLTrackerStore"
+            )
+        return cls(_url_uit_blok(blok, pad.resolve().parent))
+
+    @property
+    def dialect(self) -> str:
+        return self.url.get_backend_name()
+
+    def events(
+        self,
+        soorten: Sequence[str],
+        *,
+        van: float | None = None,
+        tot: float | None = None,
+        namen: Sequence[str] | None = None,
+        sender_id: str | None = None,
+    ) -> list[Event]:
+        """Events of these types, per seller in order; `namen` filters action or slot names."""
+        filters = [EVENTS.c.type_name.in_(list(soorten))]
+        if van is not None:
+            filters.append(EVENTS.c.timestamp >= van)
+        if tot is not None:
+            filters.append(EVENTS.c.timestamp < tot)
+        if namen is not None:
+            filters.append(
+                sa.or_(EVENTS.c.type_name == "user", EVENTS.c.action_name.in_(list(namen)))
+                if "user" in soorten
+                else EVENTS.c.action_name.in_(list(namen))
+            )
+        if sender_id is not None:
+            filters.append(EVENTS.c.sender_id == sender_id)
+        vraag = sa.select(EVENTS).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
+        with self.engine.connect() as verbinding:
+            return [Event(*rij) for rij in verbinding.execute(vraag)]
+
+    @contextmanager
+    def schrijver(self) -> Iterator[Connection]:
+        """One writing transaction on the store (the retention job, nothing else)."""
+        engine = sa.create_engine(self.url, future=True)
+        try:
+            with engine.begin() as verbinding:
+                yield verbinding
+        finally:
+            engine.dispose()
+
+    def sluit(self) -> None:
+        self.engine.dispose()
