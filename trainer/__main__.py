@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from trainer import retentie
-from trainer.instellingen import InstellingFout, Instellingen, lees_instellingen
+from trainer.instellingen import Instellingen, InstellingFout, lees_instellingen
 from trainer.opslag import Opslag, OpslagFout
 
 DAG = 24 * 3600  # seconds between two retention runs

@@ -1,0 +1,279 @@
+"""The trainers' web app in a real headless browser (Debian's chromium, Selenium).
+
+A real app instance (`python -m trainer`) reads the tracker store of the real
+Rasa + action servers (tests/conftest.py), filled by real conversations through
+Rasa's REST channel. Labelling writes into a COPY of data/ in a temp folder,
+never into the project's data/nlu.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+
+from stack import launcher as stackmodule
+from stack.paths import ROOT
+from tests.conftest import RASA_TEST_TOKEN
+from tests.support.browser import headless_chromium
+from trainer import labelen
+
+WACHTWOORD = "trainer-test-wachtwoord"
+VIJANDIG = "<script>alert(1)</script>"
+VERKOPER = "trainer-verkoop-1"
+VERKOOP = ("er loopt net iemand binnen", "klant zoekt een laptop", "klant zegt dat het te duur is")
+ONDUIDELIJK = ("qwx zzv brrp", "hmm tja weet niet", "de klant doet raar met de doos")
+OPSTART = 90.0  # seconds for `python -m trainer` (imports Sanic, SQLAlchemy, matplotlib)
+LABEL_TIMEOUT = 240  # seconds: labelling runs `rasa data validate` like make validate
+
+
+@dataclass
+class App:
+    url: str
+    data: Path  # the copy of data/ the app labels into
+    proces: subprocess.Popen[bytes]
+    log: Path
+
+
+def _zeg(rasa_url: str, afzender: str, tekst: str) -> list[dict]:
+    antwoord = httpx.post(
+        f"{rasa_url}/webhooks/rest/webhook",
+        json={"sender": afzender, "message": tekst},
+        timeout=60,
+    )
+    antwoord.raise_for_status()
+    return antwoord.json()
+
+
+@pytest.fixture(scope="module")
+def gesprekken(coach_stack: stackmodule.Stack) -> None:
+    """Real conversations: one sale of three steps, a hostile message and unclear ones."""
+    for tekst in VERKOOP:
+        assert _zeg(coach_stack.rasa_url, VERKOPER, tekst), tekst
+    assert _zeg(coach_stack.rasa_url, "trainer-vijandig", VIJANDIG)
+    for i, tekst in enumerate(ONDUIDELIJK):
+        assert _zeg(coach_stack.rasa_url, f"trainer-twijfel-{i}", tekst)
+
+
+def _nlu_hash(map_: Path) -> str:
+    h = hashlib.sha256()
+    for pad in sorted(map_.rglob("*.yml")):
+        h.update(str(pad.relative_to(map_)).encode() + pad.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def app(
+    coach_stack: stackmodule.Stack, gesprekken: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[App]:
+    project = tmp_path_factory.mktemp("trainer-project")
+    shutil.copytree(ROOT / "data", project / "data")
+    port = stackmodule.free_port()
+    log = project / "trainer.log"
+    omgeving = {
+        **os.environ,
+        "TRAINER_WACHTWOORD": WACHTWOORD,
+        "RASA_URL": coach_stack.rasa_url,
+        "RASA_TOKEN": RASA_TEST_TOKEN,
+    }
+    cmd = [sys.executable, "-m", "trainer", "--port", str(port)]
+    cmd += ["--endpoints", str(coach_stack.logmap / "endpoints.yml"), "--data", str(project / "data")]
+    echte_nlu = _nlu_hash(ROOT / "data" / "nlu")
+    with log.open("wb") as uit:
+        proces = subprocess.Popen(cmd, cwd=ROOT, env=omgeving, stdout=uit, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    einde = time.monotonic() + OPSTART
+    while True:
+        try:
+            if httpx.get(f"{url}/login", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proces.poll() is not None or time.monotonic() > einde:
+            proces.kill()
+            pytest.fail(f"de trainersapp start niet: {log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.5)
+    try:
+        yield App(url, project / "data", proces, log)
+    finally:
+        proces.terminate()
+        try:
+            proces.wait(15)
+        except subprocess.TimeoutExpired:
+            proces.kill()
+        # The tests labelled into the copy only.
+        assert _nlu_hash(ROOT / "data" / "nlu") == echte_nlu
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    chrome = headless_chromium()
+    try:
+        yield chrome
+    finally:
+        chrome.quit()
+
+
+def _login(browser: WebDriver, app: App, wachtwoord: str = WACHTWOORD) -> None:
+    browser.get(f"{app.url}/login")
+    veld = browser.find_element(By.ID, "wachtwoord")
+    veld.clear()
+    veld.send_keys(wachtwoord)
+    browser.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+
+
+def _geen_alert(browser: WebDriver) -> bool:
+    try:
+        browser.switch_to.alert  # noqa: B018 - raises when there is none
+    except NoAlertPresentException:
+        return True
+    return False
+
+
+@pytest.fixture
+def ingelogd(browser: WebDriver, app: App) -> WebDriver:
+    _login(browser, app)
+    assert browser.current_url.endswith("/inbox"), browser.current_url
+    return browser
+
+
+def test_vijandig_zonder_login_geen_inbox_en_fout_wachtwoord_geweigerd(
+    browser: WebDriver, app: App
+) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{app.url}/inbox")
+    assert "/login" in browser.current_url
+    assert not browser.find_elements(By.CSS_SELECTOR, "li.item")
+    _login(browser, app, "fout-wachtwoord-123")
+    assert "/login" in browser.current_url
+    assert "klopt niet" in browser.find_element(By.ID, "fout").text
+    # Without the session cookie a page is still closed; the JSON endpoint too.
+    assert httpx.get(f"{app.url}/training/status", follow_redirects=False).status_code == 302
+    _login(browser, app)
+    assert browser.current_url.endswith("/inbox")
+    koekje = browser.get_cookie("trainer_sessie")
+    assert koekje is not None and koekje["httpOnly"] and koekje["sameSite"] == "Strict"
+
+
+def test_vijandig_scripttekst_van_verkoper_staat_als_tekst_in_de_inbox(ingelogd: WebDriver) -> None:
+    teksten = [e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
+    assert VIJANDIG in teksten, teksten
+    assert _geen_alert(ingelogd)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ingelogd.page_source
+    # The only scripts on the page are the app's own files.
+    scripts = ingelogd.find_elements(By.TAG_NAME, "script")
+    assert all((s.get_attribute("src") or "").startswith("http") for s in scripts)
+
+
+def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
+    ingelogd: WebDriver, app: App
+) -> None:
+    items = ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
+    item = next(i for i in items if i.find_element(By.CSS_SELECTOR, ".tekst").text != VIJANDIG)
+    tekst = item.find_element(By.CSS_SELECTOR, ".tekst").text
+    knop = item.find_element(By.CSS_SELECTOR, "button.top3")
+    intent = knop.get_attribute("value")
+    ingelogd.set_page_load_timeout(LABEL_TIMEOUT)
+    knop.click()
+    melding = " ".join(e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, ".melding"))
+    assert f"toegevoegd aan {intent}" in melding, melding
+    pad = labelen.map_voor(intent, app.data) / "inbox.yml"
+    inhoud = pad.read_text(encoding="utf-8")
+    assert inhoud.startswith(labelen.KOP) and f"- {tekst}\n" in inhoud
+    assert f"intent: {intent}" in inhoud
+    assert labelen.controleer(app.data) == []  # rasa data validate + tools.validate on the copy
+    teksten = [e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
+    assert tekst not in teksten  # labelled: it left the inbox
+
+
+def test_buiten_domein_en_negeren_met_een_klik(ingelogd: WebDriver, app: App) -> None:
+    item = next(
+        i
+        for i in ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
+        if i.find_element(By.CSS_SELECTOR, ".tekst").text == VIJANDIG
+    )
+    ingelogd.set_page_load_timeout(LABEL_TIMEOUT)
+    item.find_element(By.CSS_SELECTOR, "button.negeren").click()
+    assert "genegeerd" in ingelogd.find_element(By.CSS_SELECTOR, ".melding").text
+    assert VIJANDIG in labelen.genegeerd(app.data)
+    teksten = [e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
+    assert VIJANDIG not in teksten
+
+
+def test_vijandig_post_zonder_csrf_token_wordt_geweigerd(ingelogd: WebDriver, app: App) -> None:
+    koekje = ingelogd.get_cookie("trainer_sessie")
+    assert koekje is not None
+    voor = _nlu_hash(app.data / "nlu")
+    cookies = {"trainer_sessie": koekje["value"]}
+    formulier = {"tekst": "klant wil korting", "intent": "bezwaar_korting"}
+    for extra in ({}, {"csrf": "vervalst"}):
+        antwoord = httpx.post(
+            f"{app.url}/inbox/label", data={**formulier, **extra}, cookies=cookies, timeout=30
+        )
+        assert antwoord.status_code == 403
+        assert "CSRF" in antwoord.text
+    for pad in ("/training/start", "/uitloggen"):
+        assert httpx.post(f"{app.url}{pad}", cookies=cookies, timeout=30).status_code == 403
+    assert _nlu_hash(app.data / "nlu") == voor
+
+
+def test_vijandig_formulier_van_een_andere_site_krijgt_geen_sessie(
+    ingelogd: WebDriver, app: App
+) -> None:
+    # A page elsewhere posts a (token-less) form to the app: SameSite=Strict keeps the cookie home.
+    voor = _nlu_hash(app.data / "nlu")
+    ingelogd.get(
+        "data:text/html,<form id=f method=post action='"
+        + app.url
+        + "/inbox/label'><input name=tekst value=x><input name=intent value=bezwaar_prijs>"
+        "</form><script>document.getElementById('f').submit()</script>"
+    )
+    time.sleep(2)
+    assert "niet (meer) ingelogd" in ingelogd.find_element(By.ID, "geweigerd").text
+    assert _nlu_hash(app.data / "nlu") == voor
+
+
+def test_dashboard_toont_grafieken_en_leidt_naar_een_verkoop(ingelogd: WebDriver, app: App) -> None:
+    ingelogd.get(f"{app.url}/dashboard?per=dag")
+    grafieken = ingelogd.find_elements(By.CSS_SELECTOR, ".grafiek svg")
+    assert len(grafieken) >= 4
+    assert all(g.size["height"] > 50 for g in grafieken)
+    ingelogd.get(f"{app.url}/dashboard?per=week")
+    assert ingelogd.find_elements(By.CSS_SELECTOR, ".grafiek svg")
+    ingelogd.find_element(By.CSS_SELECTOR, f"a.verkoop[data-verkoper='{VERKOPER}']").click()
+    stappen = ingelogd.find_elements(By.CSS_SELECTOR, "#tijdlijn li.stap")
+    getypt = [s.find_element(By.CSS_SELECTOR, ".getypt").text for s in stappen]
+    for tekst in VERKOOP:
+        assert any(tekst in g for g in getypt), getypt
+    fasen = [s.find_element(By.CSS_SELECTOR, ".fase").text for s in stappen]
+    assert "bezwaar" in fasen, fasen
+    assert all(s.find_elements(By.CSS_SELECTOR, ".advies") for s in stappen)
+
+
+def test_vijandig_tijdlijn_toont_scripttekst_als_tekst(ingelogd: WebDriver, app: App) -> None:
+    ingelogd.get(f"{app.url}/verkoop/trainer-vijandig")
+    assert VIJANDIG in ingelogd.find_element(By.CSS_SELECTOR, "#tijdlijn .getypt").text
+    assert _geen_alert(ingelogd)
+
+
+def test_training_pagina_peilt_de_status(ingelogd: WebDriver, app: App) -> None:
+    ingelogd.get(f"{app.url}/training")
+    assert ingelogd.find_element(By.ID, "toestand").text
+    koekje = ingelogd.get_cookie("trainer_sessie")
+    assert koekje is not None
+    status = httpx.get(
+        f"{app.url}/training/status", cookies={"trainer_sessie": koekje["value"]}, timeout=10
+    ).json()
+    assert {"toestand", "regels", "bezig"} <= set(status)
