@@ -23,6 +23,7 @@ import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from stack import launcher as stackmodule
 from stack.paths import ROOT
@@ -80,6 +81,9 @@ def app(
 ) -> Iterator[App]:
     project = tmp_path_factory.mktemp("trainer-project")
     shutil.copytree(ROOT / "data", project / "data")
+    shutil.copytree(ROOT / "actions" / "advies", project / "actions" / "advies")
+    for naam in ("domain.yml", "config.yml"):
+        shutil.copy2(ROOT / naam, project / naam)
     port = stackmodule.free_port()
     log = project / "trainer.log"
     omgeving = {
@@ -89,7 +93,12 @@ def app(
         "RASA_TOKEN": RASA_TEST_TOKEN,
     }
     cmd = [sys.executable, "-m", "trainer", "--port", str(port)]
-    cmd += ["--endpoints", str(coach_stack.logmap / "endpoints.yml"), "--data", str(project / "data")]
+    cmd += [
+        "--endpoints",
+        str(coach_stack.logmap / "endpoints.yml"),
+        "--data",
+        str(project / "data"),
+    ]
     echte_nlu = _nlu_hash(ROOT / "data" / "nlu")
     with log.open("wb") as uit:
         proces = subprocess.Popen(cmd, cwd=ROOT, env=omgeving, stdout=uit, stderr=subprocess.STDOUT)
@@ -193,7 +202,8 @@ def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
     inhoud = pad.read_text(encoding="utf-8")
     assert inhoud.startswith(labelen.KOP) and f"- {tekst}\n" in inhoud
     assert f"intent: {intent}" in inhoud
-    assert labelen.controleer(app.data) == []  # rasa data validate + tools.validate on the copy
+    # The checks of make validate (rasa data validate + tools.validate) on the copy.
+    assert labelen.controleer(app.data, app.data.parent / "domain.yml") == []
     teksten = [e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
     assert tekst not in teksten  # labelled: it left the inbox
 
@@ -277,3 +287,48 @@ def test_training_pagina_peilt_de_status(ingelogd: WebDriver, app: App) -> None:
         f"{app.url}/training/status", cookies={"trainer_sessie": koekje["value"]}, timeout=10
     ).json()
     assert {"toestand", "regels", "bezig"} <= set(status)
+
+
+def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> None:
+    project = app.data.parent
+    ingelogd.get(f"{app.url}/situatie")
+    formulier = ingelogd.find_element(By.ID, "situatie")
+    Select(formulier.find_element(By.NAME, "fase")).select_by_value("bezwaar")
+    velden = {
+        "intent": "bezwaar_garantie_te_kort",
+        "titel": "Garantie te kort",
+        "voorbeelden": "klant vindt de garantie te kort\nze zegt dat twee jaar garantie weinig is",
+        "tip1": "Erken de zorg en noem wat de winkel na de garantie nog doet.",
+        "zeg1": "Dat snap ik. Mag ik vertellen wat wij doen als er na twee jaar iets is?",
+        "tip2": "Vraag waar de klant bang voor is, en antwoord op precies dat.",
+        "zeg2": "Waar bent u vooral bang voor, dat hij snel stukgaat?",
+    }
+    for naam, waarde in velden.items():
+        formulier.find_element(By.NAME, naam).send_keys(waarde)
+    ingelogd.set_page_load_timeout(LABEL_TIMEOUT)
+    formulier.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    melding = " ".join(e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, ".melding"))
+    assert "Situatie bezwaar_garantie_te_kort toegevoegd" in melding, ingelogd.page_source[-3000:]
+    assert "bezwaar_garantie_te_kort" in (project / "domain.yml").read_text(encoding="utf-8")
+    regels = (project / "data" / "rules" / "bezwaar.yml").read_text(encoding="utf-8")
+    assert "advies bij bezwaar_garantie_te_kort" in regels
+    advies = (project / "actions" / "advies" / "bezwaar.yml").read_text(encoding="utf-8")
+    assert "situatie: Garantie te kort" in advies
+    nlu = (project / "data" / "nlu" / "bezwaar" / "inbox.yml").read_text(encoding="utf-8")
+    assert "- klant vindt de garantie te kort\n" in nlu
+    assert labelen.controleer(app.data, project / "domain.yml") == []
+
+
+def test_vijandig_nieuwe_situatie_met_fouten_schrijft_niets(ingelogd: WebDriver, app: App) -> None:
+    project = app.data.parent
+    voor = _nlu_hash(project)
+    ingelogd.get(f"{app.url}/situatie")
+    formulier = ingelogd.find_element(By.ID, "situatie")
+    formulier.find_element(By.NAME, "intent").send_keys("Bezwaar Prijs!")
+    formulier.find_element(By.NAME, "titel").send_keys("x")
+    formulier.find_element(By.NAME, "voorbeelden").send_keys(VIJANDIG)
+    formulier.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    fouten = " ".join(e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, ".fout"))
+    assert "De naam moet beginnen met" in fouten and "varianten" in fouten, fouten
+    assert _geen_alert(ingelogd)
+    assert _nlu_hash(project) == voor

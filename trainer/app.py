@@ -25,7 +25,7 @@ from sanic.exceptions import NotFound, SanicException
 from sanic.response import HTTPResponse, html, json, redirect
 
 from tools.domein import fase_per_intent
-from trainer import beveiliging, dashboard, inbox, labelen
+from trainer import beveiliging, dashboard, inbox, labelen, situatie
 from trainer.beveiliging import Sessie
 from trainer.instellingen import Instellingen
 from trainer.opslag import Opslag
@@ -211,7 +211,14 @@ def maak_app(
         elif intent not in toegestaan:
             meld(request, "Geen voorbeeld gelabeld: kies een situatie uit de lijst.")
         else:
-            resultaat = await in_thread(labelen.voeg_toe, tekst, intent, data=instellingen.data)
+            resultaat = await in_thread(
+                labelen.voeg_toe,
+                tekst,
+                intent,
+                data=instellingen.data,
+                domain=instellingen.project / "domain.yml",
+                config=instellingen.project / "config.yml",
+            )
             if resultaat.ok:
                 waar = "genegeerd" if intent == NEGEREN else f"opgeslagen in {resultaat.bestand}"
                 meld(request, f"“{tekst}” → {intent}: {waar}.", *resultaat.meldingen)
@@ -264,6 +271,28 @@ def maak_app(
         meld(request, "De training is gestart." if gestart else "Er loopt al een training.")
         return redirect("/training", status=303)
 
+    @app.get("/situatie")
+    async def situatie_pagina(request: Request) -> HTTPResponse:
+        return pagina(
+            request, "situatie.html", fasen=situatie.fasen(instellingen.project), waarden={}
+        )
+
+    @app.post("/situatie")
+    async def situatie_nieuw(request: Request) -> HTTPResponse:
+        nieuw = _nieuwe_situatie(request)
+        resultaat = await in_thread(situatie.voeg_toe, nieuw, instellingen.project)
+        if resultaat.ok:
+            meld(request, *resultaat.meldingen)
+            return redirect("/training", status=303)
+        return pagina(
+            request,
+            "situatie.html",
+            status=422,
+            fasen=situatie.fasen(instellingen.project),
+            waarden=request.form,
+            fouten=resultaat.meldingen,
+        )
+
     @app.exception(NotFound)
     async def niet_gevonden(request: Request, fout: Exception) -> HTTPResponse:
         reden = str(fout) or "Deze pagina bestaat niet."
@@ -293,4 +322,28 @@ def _veilig_terug(terug: str | None) -> str:
 
 
 def _situaties(instellingen: Instellingen) -> list[str]:
-    return sorted(fase_per_intent(instellingen.data.parent / "domain.yml"))
+    return sorted(fase_per_intent(instellingen.project / "domain.yml"))
+
+
+def _regels(tekst: str | None) -> list[str]:
+    return [r.strip() for r in (tekst or "").splitlines() if r.strip()]
+
+
+def _nieuwe_situatie(request: Request) -> situatie.NieuweSituatie:
+    veld = request.form.get
+    varianten = [
+        situatie.Variant(
+            tip=(veld(f"tip{i}") or "").strip(),
+            zeg=_regels(veld(f"zeg{i}")),
+            niet=(veld(f"niet{i}") or "").strip(),
+        )
+        for i in (1, 2, 3)
+        if (veld(f"tip{i}") or veld(f"zeg{i}") or "").strip()
+    ]
+    return situatie.NieuweSituatie(
+        intent=(veld("intent") or "").strip(),
+        fase=(veld("fase") or "").strip(),
+        titel=(veld("titel") or "").strip(),
+        voorbeelden=_regels(veld("voorbeelden")),
+        varianten=varianten,
+    )

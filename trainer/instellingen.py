@@ -40,6 +40,11 @@ class Instellingen:
     rasa_token: str | None = field(default=None, repr=False)
     cookie_secure: bool = False  # True behind an HTTPS proxy
 
+    @property
+    def project(self) -> Path:
+        """The folder with data/, domain.yml, config.yml and actions/advies/ (a copy in tests)."""
+        return self.data.parent
+
     def geheimen(self) -> list[str]:
         """Values that must never show up in a log line."""
         return [g for g in (self.wachtwoord, self.rasa_token) if g]
