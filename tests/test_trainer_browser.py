@@ -9,6 +9,7 @@ never into the project's data/nlu.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import shutil
 import subprocess
@@ -23,7 +24,9 @@ import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from stack import launcher as stackmodule
 from stack.paths import ROOT
@@ -33,11 +36,19 @@ from trainer import labelen
 
 WACHTWOORD = "trainer-test-wachtwoord"
 VIJANDIG = "<script>alert(1)</script>"
+# Script in seller text; the ones the coach is unsure about land in the inbox.
+VIJANDIGE_BERICHTEN = (
+    VIJANDIG,
+    "hmm tja <script>alert(1)</script> weet niet",
+    "klant twijfelt <script>alert(1)</script>",
+    '<img src=x onerror="alert(1)"> weet ik veel',
+)
 VERKOPER = "trainer-verkoop-1"
 VERKOOP = ("er loopt net iemand binnen", "klant zoekt een laptop", "klant zegt dat het te duur is")
 ONDUIDELIJK = ("qwx zzv brrp", "hmm tja weet niet", "de klant doet raar met de doos")
 OPSTART = 90.0  # seconds for `python -m trainer` (imports Sanic, SQLAlchemy, matplotlib)
-LABEL_TIMEOUT = 240  # seconds: labelling runs `rasa data validate` like make validate
+# Seconds: labelling runs `rasa data validate` like make validate (80 s on a busy 2-core machine).
+LABEL_TIMEOUT = 300
 
 
 @dataclass
@@ -63,7 +74,8 @@ def gesprekken(coach_stack: stackmodule.Stack) -> None:
     """Real conversations: one sale of three steps, a hostile message and unclear ones."""
     for tekst in VERKOOP:
         assert _zeg(coach_stack.rasa_url, VERKOPER, tekst), tekst
-    assert _zeg(coach_stack.rasa_url, "trainer-vijandig", VIJANDIG)
+    for i, tekst in enumerate(VIJANDIGE_BERICHTEN):
+        assert _zeg(coach_stack.rasa_url, f"trainer-vijandig-{i}", tekst)
     for i, tekst in enumerate(ONDUIDELIJK):
         assert _zeg(coach_stack.rasa_url, f"trainer-twijfel-{i}", tekst)
 
@@ -129,6 +141,7 @@ def app(
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
     chrome = headless_chromium()
+    chrome.set_page_load_timeout(LABEL_TIMEOUT)  # a label waits for the checks
     try:
         yield chrome
     finally:
@@ -141,6 +154,21 @@ def _login(browser: WebDriver, app: App, wachtwoord: str = WACHTWOORD) -> None:
     veld.clear()
     veld.send_keys(wachtwoord)
     browser.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+    WebDriverWait(browser, 30).until(
+        lambda b: (
+            not b.current_url.split("?")[0].endswith("/login") or b.find_elements(By.ID, "fout")
+        )
+    )
+
+
+def _klik_en_wacht(browser: WebDriver, knop: WebElement, kenmerk: str = ".melding") -> str:
+    """Click a submit button and wait for the next page's `kenmerk`; its text."""
+    oud = browser.find_element(By.TAG_NAME, "html")
+    knop.click()
+    wacht = WebDriverWait(browser, LABEL_TIMEOUT)
+    wacht.until(staleness_of(oud))
+    wacht.until(lambda b: b.find_elements(By.CSS_SELECTOR, kenmerk))
+    return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, kenmerk))
 
 
 def _geen_alert(browser: WebDriver) -> bool:
@@ -176,27 +204,40 @@ def test_vijandig_zonder_login_geen_inbox_en_fout_wachtwoord_geweigerd(
     assert koekje is not None and koekje["httpOnly"] and koekje["sameSite"] == "Strict"
 
 
-def test_vijandig_scripttekst_van_verkoper_staat_als_tekst_in_de_inbox(ingelogd: WebDriver) -> None:
-    teksten = [e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
-    assert VIJANDIG in teksten, teksten
+def _inbox_teksten(browser: WebDriver) -> list[str]:
+    return [e.text for e in browser.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
+
+
+def test_vijandig_scripttekst_van_verkoper_staat_als_tekst_in_de_inbox(
+    ingelogd: WebDriver, app: App
+) -> None:
+    getoond = [t for t in _inbox_teksten(ingelogd) if t in VIJANDIGE_BERICHTEN]
+    assert getoond, _inbox_teksten(ingelogd)
     assert _geen_alert(ingelogd)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ingelogd.page_source
-    # The only scripts on the page are the app's own files.
+    for tekst in getoond:  # escaped in the HTML, and shown as the literal text
+        assert html.escape(tekst, quote=False) in ingelogd.page_source
+    # The only scripts on the page are the app's own files; no injected element exists.
     scripts = ingelogd.find_elements(By.TAG_NAME, "script")
-    assert all((s.get_attribute("src") or "").startswith("http") for s in scripts)
+    assert all((s.get_attribute("src") or "").startswith(f"{app.url}/static/") for s in scripts)
+    assert not ingelogd.find_elements(By.CSS_SELECTOR, "main img")
 
 
+@pytest.mark.timeout(LABEL_TIMEOUT * 3)
 def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
     ingelogd: WebDriver, app: App
 ) -> None:
     items = ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
-    item = next(i for i in items if i.find_element(By.CSS_SELECTOR, ".tekst").text != VIJANDIG)
+    item = next(
+        i
+        for i in items
+        if i.find_element(By.CSS_SELECTOR, ".tekst").text not in VIJANDIGE_BERICHTEN
+    )
     tekst = item.find_element(By.CSS_SELECTOR, ".tekst").text
+    for soort in ("button.top3", "button.buiten", "button.negeren", "select[name=keuze]"):
+        assert item.find_elements(By.CSS_SELECTOR, soort), soort
     knop = item.find_element(By.CSS_SELECTOR, "button.top3")
     intent = knop.get_attribute("value")
-    ingelogd.set_page_load_timeout(LABEL_TIMEOUT)
-    knop.click()
-    melding = " ".join(e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, ".melding"))
+    melding = _klik_en_wacht(ingelogd, knop)
     assert f"toegevoegd aan {intent}" in melding, melding
     pad = labelen.map_voor(intent, app.data) / "inbox.yml"
     inhoud = pad.read_text(encoding="utf-8")
@@ -204,22 +245,19 @@ def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
     assert f"intent: {intent}" in inhoud
     # The checks of make validate (rasa data validate + tools.validate) on the copy.
     assert labelen.controleer(app.data, app.data.parent / "domain.yml") == []
-    teksten = [e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
-    assert tekst not in teksten  # labelled: it left the inbox
+    assert tekst not in _inbox_teksten(ingelogd)  # labelled: it left the inbox
 
 
-def test_buiten_domein_en_negeren_met_een_klik(ingelogd: WebDriver, app: App) -> None:
-    item = next(
-        i
-        for i in ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
-        if i.find_element(By.CSS_SELECTOR, ".tekst").text == VIJANDIG
+def test_negeren_met_een_klik(ingelogd: WebDriver, app: App) -> None:
+    item = ingelogd.find_elements(By.CSS_SELECTOR, "li.item")[-1]
+    tekst = item.find_element(By.CSS_SELECTOR, ".tekst").text
+    voor = _nlu_hash(app.data / "nlu")
+    assert "genegeerd" in _klik_en_wacht(
+        ingelogd, item.find_element(By.CSS_SELECTOR, "button.negeren")
     )
-    ingelogd.set_page_load_timeout(LABEL_TIMEOUT)
-    item.find_element(By.CSS_SELECTOR, "button.negeren").click()
-    assert "genegeerd" in ingelogd.find_element(By.CSS_SELECTOR, ".melding").text
-    assert VIJANDIG in labelen.genegeerd(app.data)
-    teksten = [e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, "li.item .tekst")]
-    assert VIJANDIG not in teksten
+    assert tekst in labelen.genegeerd(app.data)
+    assert tekst not in _inbox_teksten(ingelogd)
+    assert _nlu_hash(app.data / "nlu") == voor  # ignoring writes no training data
 
 
 def test_vijandig_post_zonder_csrf_token_wordt_geweigerd(ingelogd: WebDriver, app: App) -> None:
@@ -250,8 +288,8 @@ def test_vijandig_formulier_van_een_andere_site_krijgt_geen_sessie(
         + "/inbox/label'><input name=tekst value=x><input name=intent value=bezwaar_prijs>"
         "</form><script>document.getElementById('f').submit()</script>"
     )
-    time.sleep(2)
-    assert "niet (meer) ingelogd" in ingelogd.find_element(By.ID, "geweigerd").text
+    geweigerd = WebDriverWait(ingelogd, 30).until(lambda b: b.find_elements(By.ID, "geweigerd"))
+    assert "niet (meer) ingelogd" in geweigerd[0].text
     assert _nlu_hash(app.data / "nlu") == voor
 
 
@@ -273,7 +311,7 @@ def test_dashboard_toont_grafieken_en_leidt_naar_een_verkoop(ingelogd: WebDriver
 
 
 def test_vijandig_tijdlijn_toont_scripttekst_als_tekst(ingelogd: WebDriver, app: App) -> None:
-    ingelogd.get(f"{app.url}/verkoop/trainer-vijandig")
+    ingelogd.get(f"{app.url}/verkoop/trainer-vijandig-0")
     assert VIJANDIG in ingelogd.find_element(By.CSS_SELECTOR, "#tijdlijn .getypt").text
     assert _geen_alert(ingelogd)
 
@@ -289,6 +327,7 @@ def test_training_pagina_peilt_de_status(ingelogd: WebDriver, app: App) -> None:
     assert {"toestand", "regels", "bezig"} <= set(status)
 
 
+@pytest.mark.timeout(LABEL_TIMEOUT * 3)
 def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> None:
     project = app.data.parent
     ingelogd.get(f"{app.url}/situatie")
@@ -305,9 +344,9 @@ def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> Non
     }
     for naam, waarde in velden.items():
         formulier.find_element(By.NAME, naam).send_keys(waarde)
-    ingelogd.set_page_load_timeout(LABEL_TIMEOUT)
-    formulier.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    melding = " ".join(e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, ".melding"))
+    melding = _klik_en_wacht(
+        ingelogd, formulier.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    )
     assert "Situatie bezwaar_garantie_te_kort toegevoegd" in melding, ingelogd.page_source[-3000:]
     assert "bezwaar_garantie_te_kort" in (project / "domain.yml").read_text(encoding="utf-8")
     regels = (project / "data" / "rules" / "bezwaar.yml").read_text(encoding="utf-8")
@@ -327,8 +366,8 @@ def test_vijandig_nieuwe_situatie_met_fouten_schrijft_niets(ingelogd: WebDriver,
     formulier.find_element(By.NAME, "intent").send_keys("Bezwaar Prijs!")
     formulier.find_element(By.NAME, "titel").send_keys("x")
     formulier.find_element(By.NAME, "voorbeelden").send_keys(VIJANDIG)
-    formulier.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    fouten = " ".join(e.text for e in ingelogd.find_elements(By.CSS_SELECTOR, ".fout"))
+    knop = formulier.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    fouten = _klik_en_wacht(ingelogd, knop, ".fout")
     assert "De naam moet beginnen met" in fouten and "varianten" in fouten, fouten
     assert _geen_alert(ingelogd)
     assert _nlu_hash(project) == voor

@@ -80,7 +80,11 @@ def main(argv: list[str] | None = None) -> int:
 
     @app.after_server_start
     async def plan_opruimen(app_: object, _loop: object) -> None:
-        app.add_task(dagelijks_opruimen(opslag, instellingen.bewaardagen))
+        app.ctx.opruimen = asyncio.create_task(dagelijks_opruimen(opslag, instellingen.bewaardagen))
+
+    @app.before_server_stop
+    async def stop_opruimen(app_: object, _loop: object) -> None:
+        app.ctx.opruimen.cancel()
 
     print(f"De trainersapp draait op http://{instellingen.host}:{instellingen.port}", flush=True)
     app.run(
