@@ -3,6 +3,7 @@
     python -m bench [--quick] [...]      everything; writes reports/bench.json, docs/benchmarks.md
     python -m bench serving [...]        the served model under load only, as JSON (about a minute)
     python -m bench telegram [...]       latency through the Telegram layer (make bench-telegram)
+    python -m bench trainer [...]        the trainers' web app: inbox, labelling, dashboard
 
 What is measured and how: docs/bench-methode.md.
 """
@@ -286,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         return telegram.main(argv[1:])
     if argv[:1] == ["serving"]:
         return serving(argv[1:])
+    if argv[:1] == ["trainer"]:
+        from bench import trainer
+
+        return trainer.main(argv[1:])
     return bench(argv)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,9 +47,13 @@ class InboxItem:
 class _Bericht:
     tekst: str
     tijd: float
-    top3: list[tuple[str, float]]
+    parse: dict
     redenen: set[str]
     keuze: str | None = None
+
+    @property
+    def top3(self) -> list[tuple[str, float]]:
+        return _top3(self.parse)
 
 
 _NIET_WOORD = re.compile(r"[^\w]+")
@@ -60,6 +64,12 @@ def normaliseer(tekst: str) -> str:
     zonder = unicodedata.normalize("NFKD", tekst.lower())
     zonder = "".join(t for t in zonder if not unicodedata.combining(t))
     return " ".join(_NIET_WOORD.sub(" ", zonder).split())
+
+
+def intent_van(parse: dict) -> str | None:
+    """The coach's best guess: the top intent, or under a fallback the first real one."""
+    top = _top3(parse)
+    return top[0][0] if top else None
 
 
 def _top3(parse: dict) -> list[tuple[str, float]]:
@@ -94,7 +104,7 @@ def _onzekere_berichten(events: list[Event]) -> list[_Bericht]:
                 redenen.add(REDEN_FALLBACK)
             elif float(intent.get("confidence") or 0.0) < ONZEKER:
                 redenen.add(REDEN_LAAG)
-            laatste = _Bericht(tekst, e.timestamp or 0.0, _top3(parse), redenen)
+            laatste = _Bericht(tekst, e.timestamp or 0.0, parse, redenen)
             per_tekst[tekst] = laatste
             uit.append(laatste)
         elif e.type_name == "action" and e.action_name == BEDOEL_JE and laatste is not None:
@@ -109,42 +119,53 @@ def _onzekere_berichten(events: list[Event]) -> list[_Bericht]:
                 bericht = per_tekst.get(str(paar.get("tekst") or "").strip())
                 if bericht is not None and paar.get("intent"):
                     bericht.keuze = str(paar["intent"])
-                    if not bericht.top3 or bericht.top3[0][0] != bericht.keuze:
+                    if bericht.keuze != intent_van(bericht.parse):
                         bericht.redenen.add(REDEN_ANDERS)
     return [b for b in uit if b.redenen]
 
 
 class _Groepen:
-    """Greedy clustering by token Jaccard >= GELIJK; prefix filtering keeps it near-linear."""
+    """Greedy clustering by token Jaccard >= GELIJK; prefix filtering keeps it near-linear.
 
-    def __init__(self) -> None:
-        self.leden: list[list[tuple[str, list[_Bericht]]]] = []
+    Two sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of each,
+    in one global order; rare tokens first keeps the candidate lists short.
+    """
+
+    def __init__(self, sleutels: list[str]) -> None:
+        self.leden: list[list[str]] = []
         self._tokens: list[frozenset[str]] = []
         self._index: dict[str, list[int]] = defaultdict(list)
+        self._hoe_vaak = Counter(t for s in sleutels for t in set(s.split()))
 
-    @staticmethod
-    def _prefix(tokens: frozenset[str]) -> list[str]:
-        # Two sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of each
-        # (in one global order); sorted() is that order.
+    def _prefix(self, tokens: frozenset[str]) -> list[str]:
         lengte = len(tokens) - math.ceil(GELIJK * len(tokens)) + 1
-        return sorted(tokens)[: max(lengte, 1)]
+        return sorted(tokens, key=lambda t: (self._hoe_vaak[t], t))[: max(lengte, 1)]
 
-    def voeg_toe(self, sleutel: str, berichten: list[_Bericht]) -> None:
+    def voeg_toe(self, sleutel: str) -> None:
         tokens = frozenset(sleutel.split())
-        kandidaten = {i for t in self._prefix(tokens) for i in self._index.get(t, ())}
+        prefix = self._prefix(tokens)
+        kandidaten = {i for t in prefix for i in self._index.get(t, ())}
         for i in sorted(kandidaten):
             ander = self._tokens[i]
             if len(tokens & ander) / len(tokens | ander) >= GELIJK:
-                self.leden[i].append((sleutel, berichten))
+                self.leden[i].append(sleutel)
                 return
-        self.leden.append([(sleutel, berichten)])
+        self.leden.append([sleutel])
         self._tokens.append(tokens)
-        for t in self._prefix(tokens):
+        for t in prefix:
             self._index[t].append(len(self._tokens) - 1)
 
 
-def _item(groep: list[tuple[str, list[_Bericht]]]) -> InboxItem:
-    berichten = sorted((b for _, lijst in groep for b in lijst), key=lambda b: -b.tijd)
+def groepeer(sleutels: list[str]) -> list[list[str]]:
+    """Normalised texts (newest first) in groups of near-duplicates, in order of first member."""
+    groepen = _Groepen(sleutels)
+    for sleutel in sleutels:
+        groepen.voeg_toe(sleutel)
+    return groepen.leden
+
+
+def _item(groep: list[_Bericht]) -> InboxItem:
+    berichten = sorted(groep, key=lambda b: -b.tijd)
     nieuwste = berichten[0]
     keuze = next((b.keuze for b in berichten if b.keuze), None)
     redenen = {r for b in berichten for r in b.redenen}
@@ -170,9 +191,6 @@ def items(opslag: Opslag, *, limiet: int = 50, data: Path = DATA) -> list[InboxI
         sleutel = normaliseer(bericht.tekst)
         if sleutel and sleutel not in weg:
             per_sleutel[sleutel].append(bericht)
-    groepen = _Groepen()
-    for sleutel, berichten in sorted(
-        per_sleutel.items(), key=lambda kv: -max(b.tijd for b in kv[1])
-    ):
-        groepen.voeg_toe(sleutel, berichten)
-    return [_item(groep) for groep in groepen.leden[:limiet]]
+    nieuwste_eerst = sorted(per_sleutel, key=lambda s: -max(b.tijd for b in per_sleutel[s]))
+    groepen = groepeer(nieuwste_eerst)[:limiet]
+    return [_item([b for s in groep for b in per_sleutel[s]]) for groep in groepen]

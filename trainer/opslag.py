@@ -137,8 +137,12 @@ class Opslag:
         tot: float | None = None,
         namen: Sequence[str] | None = None,
         sender_id: str | None = None,
+        met_data: bool = True,
     ) -> list[Event]:
-        """Events of these types, per seller in order; `namen` filters action or slot names."""
+        """Events of these types, per seller in order; `namen` filters action or slot names.
+
+        Without `met_data` the JSON column is not fetched: counting needs only the columns.
+        """
         filters = [EVENTS.c.type_name.in_(list(soorten))]
         if van is not None:
             filters.append(EVENTS.c.timestamp >= van)
@@ -152,9 +156,10 @@ class Opslag:
             )
         if sender_id is not None:
             filters.append(EVENTS.c.sender_id == sender_id)
-        vraag = sa.select(EVENTS).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
+        kolommen = list(EVENTS.c) if met_data else [*list(EVENTS.c)[:-1], sa.null()]
+        vraag = sa.select(*kolommen).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
         with self.engine.connect() as verbinding:
-            return [Event(*rij) for rij in verbinding.execute(vraag)]
+            return [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
 
     @contextmanager
     def schrijver(self) -> Iterator[Connection]:

@@ -1,0 +1,239 @@
+"""`python -m bench trainer`: the trainers' web app's data layer against its targets (issue 12).
+
+Fills a fresh SQLite file and a fresh PostgreSQL database (a throwaway server,
+stack/postgres.py) with synthetic conversations written the way Rasa's
+SQLTrackerStore writes them (Rasa's own event classes and schema), then times:
+the inbox over 10,000 messages, writing one labelled example, and the dashboard
+(numbers and every chart) over 100,000 events. Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from stack.paths import ROOT
+from stack.postgres import postgres_server
+from tools.domein import fase_per_intent, nlu_voorbeelden
+from trainer import dashboard, inbox, labelen
+from trainer.opslag import EVENTS, Opslag
+
+DOELEN = {"inbox": 0.5, "labelen": 1.0, "dashboard": 1.0}  # seconds (issue 12)
+ONZEKER_DEEL = 0.25
+RUIS = ["echt", "nou", "eigenlijk", "even", "toch", "gewoon", "zo", "ineens", "weer", "dus"]
+
+
+def _events(rng: random.Random, verkoper: str, tijd: float, berichten: int) -> Iterator[object]:
+    """One seller's conversation as Rasa events: advice, "Bedoel je", new customers, practice."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        BotUttered,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
+
+    voorbeelden, fasen = _bron()
+    yield ActionExecuted("action_session_start", timestamp=tijd)
+    yield SessionStarted(timestamp=tijd)
+    historie: list[dict] = []
+    for i in range(berichten):
+        tijd += rng.uniform(20, 600)
+        tekst, intent = rng.choice(voorbeelden)
+        andere = rng.sample(list(fasen), 2)
+        if rng.random() < ONZEKER_DEEL:
+            tekst = f"{tekst} {rng.choice(RUIS)} {rng.randrange(1000)}"
+            rangschikking = [("nlu_fallback", 0.45), (intent, 0.41), (andere[0], 0.3)]
+        else:
+            rangschikking = [(intent, 0.93), (andere[0], 0.04), (andere[1], 0.01)]
+        parse = {
+            "intent": {"name": rangschikking[0][0], "confidence": rangschikking[0][1]},
+            "entities": [],
+            "text": tekst,
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in rangschikking],
+        }
+        yield UserUttered(tekst, parse["intent"], [], parse, timestamp=tijd)
+        if rangschikking[0][0] == "nlu_fallback":
+            yield ActionExecuted("action_bedoel_je", timestamp=tijd + 0.1)
+            yield BotUttered("Bedoel je een van deze situaties?", timestamp=tijd + 0.1)
+            yield SlotSet("bedoel_je_tekst", tekst, timestamp=tijd + 0.1)
+        else:
+            yield SlotSet("fase", fasen[intent], timestamp=tijd)
+            yield ActionExecuted("action_coach", timestamp=tijd + 0.1)
+            yield BotUttered(
+                f"{fasen[intent].title()} · advies voor {intent}", timestamp=tijd + 0.1
+            )
+        yield ActionExecuted("action_listen", timestamp=tijd + 0.2)
+        if i % 8 == 7:
+            yield ActionExecuted("action_nieuwe_klant", timestamp=tijd + 0.3)
+        if i % 40 == 39:
+            historie = [*historie, {"scenario": "laptop", "score": rng.choice([6.0, 7.5, 8.5])}]
+            yield SlotSet("oefen_historie", historie, timestamp=tijd + 0.4)
+
+
+_BRON: tuple[list[tuple[str, str]], dict[str, str]] | None = None
+
+
+def _bron() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    global _BRON
+    if _BRON is None:
+        fasen = fase_per_intent()
+        rijen = nlu_voorbeelden(ROOT / "data" / "nlu")
+        _BRON = [(t, i) for t, i, _ in rijen if i in fasen], fasen
+    return _BRON
+
+
+def vul(url: str, *, berichten: int, rng: random.Random, tijd: float) -> int:
+    """Add about `berichten` seller messages (30 per seller) to the store; returns rows written."""
+    rijen = []
+    for n in range(berichten // 30):
+        verkoper = f"bench-{rng.randrange(10**9)}-{n}"
+        for e in _events(rng, verkoper, tijd + rng.uniform(0, 25 * 86400), 30):
+            data = e.as_dict()  # type: ignore[attr-defined]
+            rijen.append(
+                {
+                    "sender_id": verkoper,
+                    "type_name": e.type_name,  # type: ignore[attr-defined]
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
+    engine = sa.create_engine(url, future=True)
+    with engine.begin() as verbinding:
+        for begin in range(0, len(rijen), 5000):
+            verbinding.execute(EVENTS.insert(), rijen[begin : begin + 5000])
+    engine.dispose()
+    return len(rijen)
+
+
+def _schema(url: str) -> None:
+    """Rasa's own table, created by the store endpoints.yml names."""
+    from rasa_ext.opslag import StrikteSQLTrackerStore
+
+    u = sa.engine.make_url(url)
+    if u.get_backend_name() == "sqlite":
+        StrikteSQLTrackerStore(dialect="sqlite", db=u.database)
+    else:
+        StrikteSQLTrackerStore(
+            dialect="postgresql", host=u.host, port=u.port, db=u.database, username=u.username
+        )
+
+
+def _tijd(functie: Callable[[], object], runs: int) -> float:
+    tijden = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        functie()
+        tijden.append(time.perf_counter() - begin)
+    return statistics.median(tijden)
+
+
+def meet(url: str, runs: int, data: Path) -> dict[str, float | int]:
+    rng = random.Random(12)
+    begin = time.time() - 28 * 86400
+    _schema(url)
+    uit: dict[str, float | int] = {}
+    uit["events_inbox"] = vul(url, berichten=10_000, rng=rng, tijd=begin)
+    opslag = Opslag(url)
+    uit["berichten"] = len(opslag.events(["user"], met_data=False))
+    inbox.items(opslag, data=data)  # warm: the training data scan is cached by file times
+    uit["inbox"] = _tijd(lambda: inbox.items(opslag, data=data), runs)
+    uit["inbox_items"] = len(inbox.items(opslag, limiet=10**6, data=data))
+    teller = iter(range(10**6))
+
+    def label() -> None:
+        pad = data / "nlu" / "bezwaar" / "inbox.yml"
+        tekst = f"bench voorbeeld {next(teller)} over korting"
+        if labelen.bekende_voorbeelden(data).get(inbox.normaliseer(tekst)) is None:
+            labelen.schrijf_voorbeeld(pad, tekst, "bezwaar_korting")
+
+    uit["labelen"] = _tijd(label, runs)
+    uit["events"] = uit["events_inbox"] + vul(url, berichten=10_000, rng=rng, tijd=begin)
+    tot = date.today()
+
+    def bord() -> None:
+        d = dashboard.cijfers(opslag, van=tot - timedelta(days=29), tot=tot, per="dag")
+        for soort in dashboard.GRAFIEKEN:
+            dashboard.grafiek_svg(d, soort)
+
+    uit["dashboard"] = _tijd(bord, runs)
+    uit["dashboard_week"] = _tijd(
+        lambda: dashboard.cijfers(opslag, van=tot - timedelta(days=29), tot=tot, per="week"), runs
+    )
+    opslag.sluit()
+    return uit
+
+
+@contextmanager
+def _opslagen(map_: Path, met_postgres: bool) -> Iterator[dict[str, str]]:
+    urls = {"SQLite": f"sqlite:///{map_ / 'tracker.db'}"}
+    if not met_postgres:
+        yield urls
+        return
+    # Its own folder in /tmp: the server runs as `postgres`, which cannot enter `map_`.
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-postgres-") as pg,
+        postgres_server(Path(pg)) as url,
+    ):
+        yield {**urls, "PostgreSQL": url}
+
+
+def _ms(u: dict[str, float | int], sleutel: str) -> str:
+    doel = DOELEN.get(sleutel)
+    teken = "" if doel is None else (" ✓" if u[sleutel] <= doel else " ✗")
+    return f"{1000 * float(u[sleutel]):.0f} ms{teken}"
+
+
+def tabel(uitslagen: dict[str, dict[str, float | int]]) -> str:
+    regels = [
+        "| opslag | inbox (10.000 berichten) | één voorbeeld schrijven | dashboard + 5 grafieken "
+        "(100.000 events) | dashboard per week |",
+        "|---|---|---|---|---|",
+    ]
+    for naam, u in uitslagen.items():
+        ms = functools.partial(_ms, u)
+        regels.append(
+            f"| {naam} ({u['berichten']} berichten, {u['events']} events) | {ms('inbox')} "
+            f"({u['inbox_items']} groepen) | {ms('labelen')} | {ms('dashboard')} "
+            f"| {ms('dashboard_week')} |"
+        )
+    return "\n".join(regels)
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench trainer", description=__doc__)
+    p.add_argument("--runs", type=int, default=5, help="herhalingen per meting (mediaan)")
+    p.add_argument("--zonder-postgres", action="store_true", help="alleen SQLite")
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-trainer-") as tijdelijk:
+        map_ = Path(tijdelijk)
+        data = map_ / "data"
+        shutil.copytree(ROOT / "data", data)  # labelling writes a copy, never data/
+        uitslagen = {}
+        with _opslagen(map_, not args.zonder_postgres) as urls:
+            for naam, url in urls.items():
+                uitslagen[naam] = meet(url, args.runs, data)
+        print(tabel(uitslagen))
+    mislukt = [
+        f"{naam}: {sleutel}"
+        for naam, u in uitslagen.items()
+        for sleutel, doel in DOELEN.items()
+        if float(u[sleutel]) > doel
+    ]
+    if mislukt:
+        print(f"Boven het doel: {', '.join(mislukt)}")
+    return 1 if mislukt else 0
