@@ -75,7 +75,15 @@ def main(argv: list[str] | None = None) -> int:
             "de trainersapp luistert op %s: zet er HTTPS voor (TRAINER_HTTPS=1)", instellingen.host
         )
     ruim_op(opslag, instellingen.bewaardagen)
-    training = Training(rasa_url=instellingen.rasa_url, rasa_token=instellingen.rasa_token)
+    project = instellingen.project
+    training = Training(
+        model=project / "models" / "coach.tar.gz",
+        rasa_url=instellingen.rasa_url,
+        token=instellingen.rasa_token,
+        data=instellingen.data,
+        domain=project / "domain.yml",
+        config=project / "config.yml",
+    )
     app = maak_app(instellingen, opslag, training, naam="verkoopcoach_trainer")
 
     @app.after_server_start

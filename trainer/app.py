@@ -235,18 +235,20 @@ def maak_app(
         if van > tot:
             van, tot = tot, van
         cijfers = await in_thread(dashboard.cijfers, opslag, van=van, tot=tot, per=per)
-        grafieken = await in_thread(dashboard.grafieken_svg, cijfers)
+        grafieken = await in_thread(_grafieken, cijfers)
+        verkopen = await in_thread(dashboard.verkopen, opslag, van=van, tot=tot, limiet=25)
         return pagina(
             request,
             "dashboard.html",
             cijfers=cijfers,
             grafieken=grafieken,
+            verkopen=verkopen,
             per=per,
             van=van,
             tot=tot,
         )
 
-    @app.get("/verkoop/<sender_id>")
+    @app.get("/verkoop/<sender_id:path>")
     async def verkoop_pagina(request: Request, sender_id: str) -> HTTPResponse:
         sessie_arg = request.args.get("sessie")
         sessie = int(sessie_arg) if sessie_arg and sessie_arg.isdigit() else None
@@ -257,17 +259,17 @@ def maak_app(
 
     @app.get("/training")
     async def training_pagina(request: Request) -> HTTPResponse:
-        return pagina(request, "training.html", voortgang=training.voortgang())
+        return pagina(request, "training.html", status=_status(training))
 
     @app.get("/training/status")
     async def training_status(request: Request) -> HTTPResponse:
-        return json(training.voortgang().als_dict())
+        return json(_status(training))
 
     @app.post("/training/start")
     async def training_start(request: Request) -> HTTPResponse:
         gestart = training.start()
         if request.headers.get(beveiliging.CSRF_HEADER):  # fetch() from static/training.js
-            return json({"gestart": gestart, **training.voortgang().als_dict()})
+            return json({"gestart": gestart, **_status(training)})
         meld(request, "De training is gestart." if gestart else "Er loopt al een training.")
         return redirect("/training", status=303)
 
@@ -312,6 +314,43 @@ def maak_app(
         )
 
     return app
+
+
+TITELS = {
+    "berichten": "Berichten en actieve verkopers",
+    "fasemix": "Fasemix",
+    "situaties": "Meest voorkomende situaties",
+    "twijfel": "Fallback en “Bedoel je …?”",
+    "oefenen": "Oefenen: gemiddelde score per verkoper",
+}
+TOESTANDEN = {
+    "rust": "nog niet getraind sinds de start",
+    "bezig": "bezig met trainen",
+    "laden": "het nieuwe model wordt geladen",
+    "klaar": "klaar: de coach gebruikt het nieuwe model",
+    "mislukt": "mislukt",
+}
+
+
+def _grafieken(cijfers: dashboard.Dashboard) -> list[tuple[str, str]]:
+    """(title, inline SVG) per chart; the XML prologue goes, the <svg> element stays."""
+    uit = []
+    for soort in dashboard.GRAFIEKEN:
+        svg = dashboard.grafiek_svg(cijfers, soort)
+        uit.append((TITELS.get(soort, soort), svg[svg.index("<svg") :]))
+    return uit
+
+
+def _status(training: Training) -> dict[str, Any]:
+    voortgang = training.voortgang()
+    return {
+        "toestand": TOESTANDEN.get(voortgang.toestand, voortgang.toestand),
+        "code": voortgang.toestand,
+        "bezig": voortgang.toestand in ("bezig", "laden"),
+        "melding": voortgang.melding,
+        "seconden": voortgang.seconden,
+        "regels": voortgang.regels,
+    }
 
 
 def _veilig_terug(terug: str | None) -> str:

@@ -5,10 +5,12 @@
   const toestand = document.getElementById("toestand");
   const log = document.getElementById("log");
   const knop = document.getElementById("train-knop");
+  const melding = document.getElementById("melding");
   let timer = null;
 
   function toon(status) {
     toestand.textContent = status.toestand;
+    melding.textContent = status.melding || "";
     log.textContent = (status.regels || []).join("\n");
     knop.disabled = Boolean(status.bezig);
     if (!status.bezig && timer) { clearInterval(timer); timer = null; }
