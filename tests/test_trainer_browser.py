@@ -101,6 +101,7 @@ def app(
     omgeving = {
         **os.environ,
         "TRAINER_WACHTWOORD": WACHTWOORD,
+        "TRAINER_BEWAARDAGEN": "30",
         "RASA_URL": coach_stack.rasa_url,
         "RASA_TOKEN": RASA_TEST_TOKEN,
     }
@@ -371,3 +372,7 @@ def test_vijandig_nieuwe_situatie_met_fouten_schrijft_niets(ingelogd: WebDriver,
     assert "De naam moet beginnen met" in fouten and "varianten" in fouten, fouten
     assert _geen_alert(ingelogd)
     assert _nlu_hash(project) == voor
+
+
+def test_bewaartermijn_ruimt_op_bij_de_start(app: App) -> None:
+    assert "bewaartermijn 30 dagen: 0 oude events verwijderd" in app.log.read_text(errors="replace")

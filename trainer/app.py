@@ -259,7 +259,7 @@ def maak_app(
 
     @app.get("/training")
     async def training_pagina(request: Request) -> HTTPResponse:
-        return pagina(request, "training.html", status=_status(training))
+        return pagina(request, "training.html", voortgang=_status(training))
 
     @app.get("/training/status")
     async def training_status(request: Request) -> HTTPResponse:
