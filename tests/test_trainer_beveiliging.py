@@ -55,7 +55,7 @@ def test_instellingen_zonder_wachtwoord_weigeren() -> None:
         lees_instellingen({}, dotenv_path=None)
     with pytest.raises(InstellingFout, match="minstens 12 tekens"):
         lees_instellingen({"TRAINER_WACHTWOORD": "kort"}, dotenv_path=None)
-    with pytest.raises(InstellingFout, match="TRAINER_BEWAARDAGEN moet een geheel getal"):
+    with pytest.raises(InstellingFout, match="TRAINER_BEWAARDAGEN moet een getal zijn"):
         lees_instellingen(
             {"TRAINER_WACHTWOORD": WACHTWOORD, "TRAINER_BEWAARDAGEN": "negentig"}, dotenv_path=None
         )

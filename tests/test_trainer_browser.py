@@ -31,7 +31,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from stack import launcher as stackmodule
 from stack.paths import ROOT
 from tests.conftest import RASA_TEST_TOKEN
+from tests.support import trainer_opslag
 from tests.support.browser import headless_chromium
+from tests.support.trainer_opslag import Gesprekken
 from trainer import labelen
 
 WACHTWOORD = "trainer-test-wachtwoord"
@@ -39,6 +41,7 @@ VIJANDIG = "<script>alert(1)</script>"
 # Script in seller text; the ones the coach is unsure about land in the inbox.
 VIJANDIGE_BERICHTEN = (
     VIJANDIG,
+    trainer_opslag.VIJANDIG,
     "hmm tja <script>alert(1)</script> weet niet",
     "klant twijfelt <script>alert(1)</script>",
     '<img src=x onerror="alert(1)"> weet ik veel',
@@ -59,25 +62,16 @@ class App:
     log: Path
 
 
-def _zeg(rasa_url: str, afzender: str, tekst: str) -> list[dict]:
-    antwoord = httpx.post(
-        f"{rasa_url}/webhooks/rest/webhook",
-        json={"sender": afzender, "message": tekst},
-        timeout=60,
-    )
-    antwoord.raise_for_status()
-    return antwoord.json()
-
-
 @pytest.fixture(scope="module")
 def gesprekken(coach_stack: stackmodule.Stack) -> None:
     """Real conversations: one sale of three steps, a hostile message and unclear ones."""
+    gesprekken = Gesprekken(coach_stack.rasa_url)
     for tekst in VERKOOP:
-        assert _zeg(coach_stack.rasa_url, VERKOPER, tekst), tekst
+        assert gesprekken.praat(VERKOPER, tekst), tekst
     for i, tekst in enumerate(VIJANDIGE_BERICHTEN):
-        assert _zeg(coach_stack.rasa_url, f"trainer-vijandig-{i}", tekst)
+        assert gesprekken.praat(f"trainer-vijandig-{i}", tekst)
     for i, tekst in enumerate(ONDUIDELIJK):
-        assert _zeg(coach_stack.rasa_url, f"trainer-twijfel-{i}", tekst)
+        assert gesprekken.praat(f"trainer-twijfel-{i}", tekst)
 
 
 def _nlu_hash(map_: Path) -> str:

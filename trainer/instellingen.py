@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.settings import ConfigError, _getal
 from stack.paths import ROOT
 
 LOOPBACK = "127.0.0.1"
@@ -23,7 +24,7 @@ BEWAARDAGEN = 90  # conversations older than this are deleted (docs/trainer.md)
 MIN_WACHTWOORD = 12  # characters; a short password on a login form is guessed
 
 
-class InstellingFout(ValueError):
+class InstellingFout(ConfigError):
     """A missing or invalid setting; str() is one Dutch line for the trainer."""
 
 
@@ -48,16 +49,6 @@ class Instellingen:
     def geheimen(self) -> list[str]:
         """Values that must never show up in a log line."""
         return [g for g in (self.wachtwoord, self.rasa_token) if g]
-
-
-def _geheel_getal(naam: str, waarde: str, minimum: int) -> int:
-    try:
-        getal = int(waarde)
-    except ValueError:
-        raise InstellingFout(f"{naam} moet een geheel getal zijn (nu: {waarde!r})") from None
-    if getal < minimum:
-        raise InstellingFout(f"{naam} moet minstens {minimum} zijn (nu: {getal})")
-    return getal
 
 
 def lees_instellingen(
@@ -89,7 +80,10 @@ def lees_instellingen(
         "rasa_token": lees("RASA_TOKEN"),
     }
     if (dagen := lees("TRAINER_BEWAARDAGEN")) is not None:
-        waarden["bewaardagen"] = _geheel_getal("TRAINER_BEWAARDAGEN", dagen, 1)
+        try:  # the bot's number check: the same Dutch line for every setting
+            waarden["bewaardagen"] = int(_getal("TRAINER_BEWAARDAGEN", dagen, int, 1))
+        except ConfigError as fout:
+            raise InstellingFout(str(fout)) from None
     if (url := lees("RASA_URL")) is not None:
         waarden["rasa_url"] = url.rstrip("/")
     waarden["cookie_secure"] = (lees("TRAINER_HTTPS") or "").lower() in ("1", "ja", "true")
