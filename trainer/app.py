@@ -35,6 +35,7 @@ MAP = Path(__file__).resolve().parent
 OPEN_PADEN = ("/login", "/static/")  # reachable without a login
 MAX_TEKST = 500  # characters of one example; longer is not a seller's message
 MAX_BODY = 1_000_000  # bytes of one request: forms are small
+MAX_MELDINGEN = 1000  # sessions with unread messages kept in memory
 FOUT_PAUZE = 1.0  # seconds after a wrong password: slows guessing
 BUITEN_DOMEIN = "out_of_scope"
 NEGEREN = "negeren"
@@ -104,6 +105,8 @@ def maak_app(
     def meld(request: Request, *regels: str) -> None:
         sessie = _sessie(request)
         if sessie is not None:
+            if len(app.ctx.meldingen) > MAX_MELDINGEN:  # sessions that never came back
+                app.ctx.meldingen.clear()
             app.ctx.meldingen.setdefault(sessie.nonce, []).extend(regels)
 
     async def in_thread(functie: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
