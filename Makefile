@@ -57,12 +57,12 @@ trainer: $(INSTALLED)
 	$(PY) -m trainer
 
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check actions bot rasa_ext stack tools bench trainer tests
-	$(VENV)/bin/ruff format --check actions bot rasa_ext stack tools bench trainer tests
+	$(VENV)/bin/ruff check actions bot rasa_ext stack tools bench tests trainer
+	$(VENV)/bin/ruff format --check actions bot rasa_ext stack tools bench tests trainer
 
 format: $(INSTALLED)
-	$(VENV)/bin/ruff format actions bot rasa_ext stack tools bench trainer tests
-	$(VENV)/bin/ruff check --fix actions bot rasa_ext stack tools bench trainer tests
+	$(VENV)/bin/ruff format actions bot rasa_ext stack tools bench tests trainer
+	$(VENV)/bin/ruff check --fix actions bot rasa_ext stack tools bench tests trainer
 
 test: $(MODEL) lint validate
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \

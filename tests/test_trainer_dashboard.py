@@ -143,3 +143,20 @@ def test_retentie_verwijdert_alleen_oude_events(
     with pytest.raises(ValueError, match="minstens 1 dag"):
         retentie.ruim_op(kopie, 0)
     kopie.sluit()
+
+
+def test_vijandig_verkopersnaam_in_een_grafiek_blijft_tekst() -> None:
+    # A REST sender id is free text: the chart must escape it, as the web page does.
+    d = dashboard.Dashboard(
+        VANDAAG,
+        VANDAAG,
+        "dag",
+        [dashboard.Periode(VANDAAG, oefensessies=1)],
+        {},
+        [("<b>vet</b>", 1)],
+        {},
+        {"<script>alert(1)</script>": (1, 7.0)},
+    )
+    oefenen = dashboard.grafiek_svg(d, "oefenen")
+    assert "<script>" not in oefenen and "&lt;script&gt;alert(1)&lt;/script&gt;" in oefenen
+    assert "<b>" not in dashboard.grafiek_svg(d, "situaties")

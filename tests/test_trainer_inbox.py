@@ -103,6 +103,20 @@ def test_negeren_haalt_uit_de_inbox_zonder_trainingsdata(
     assert _item(inbox.items(opslag, limiet=500, data=data_kopie), ONDUIDELIJK[0]) is None
 
 
+def test_vijandig_pad_met_vreemde_tekens_opent_alleen_lezen(
+    sqlite_gesprekken: tuple[Opslag, Gesprekken], tmp_path: Path
+) -> None:
+    opslag, _ = sqlite_gesprekken
+    vreemd = tmp_path / "map met spatie#en?vraag" / "tracker.db"
+    vreemd.parent.mkdir()
+    vreemd.write_bytes(Path(opslag.url.database or "").read_bytes())
+    endpoints = tmp_path / "endpoints.yml"  # as a trainer writes it: a plain path
+    endpoints.write_text(f'tracker_store:\n  type: sql\n  db: "{vreemd}"\n', encoding="utf-8")
+    kopie = Opslag.uit_endpoints(endpoints)
+    assert len(kopie.events(["user"])) == len(opslag.events(["user"]))
+    kopie.sluit()
+
+
 def test_vijandig_opslag_die_er_niet_is_geeft_een_nederlandse_fout(tmp_path: Path) -> None:
     with pytest.raises(OpslagFout, match="bestaat niet"):
         Opslag(f"sqlite:///{tmp_path / 'geen.db'}")

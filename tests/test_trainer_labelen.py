@@ -61,6 +61,8 @@ def test_vijandig_onbekende_situatie_lege_en_lange_tekst(data_kopie: Path) -> No
         ("   ", "bezwaar_prijs"),
         ("x" * 501, "bezwaar_prijs"),
         ("regel een\nregel twee", "bezwaar_prijs"),
+        ("regel een\u2028regel twee", "bezwaar_prijs"),
+        ("ze wil\x00korting", "bezwaar_korting"),
     ]:
         resultaat = labelen.voeg_toe(tekst, intent, data=data_kopie)
         assert not resultaat.ok and resultaat.meldingen

@@ -8,7 +8,9 @@ Charts are SVG from matplotlib's Agg backend (no display, thread-safe Figure).
 
 from __future__ import annotations
 
+import bisect
 import io
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,7 +19,7 @@ from typing import Any, Literal
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from tools.domein import fase_per_intent
+from tools.domein import DOMAIN, fase_per_intent
 from trainer.opslag import Event, Opslag
 
 Per = Literal["dag", "week"]
@@ -26,6 +28,8 @@ BEDOEL_JE = "action_bedoel_je"
 NIEUWE_KLANT = "action_nieuwe_klant"
 TOP = 10
 GRAFIEKEN = ("berichten", "fasemix", "situaties", "twijfel", "oefenen")
+MAX_LABELS = 10  # dates on a time axis
+MAX_VERKOPERS = 20  # bars in the practice chart: the sellers who practised most
 
 
 @dataclass
@@ -109,49 +113,43 @@ def _nieuwe_sessies(events: list[Event]) -> list[tuple[Event, float]]:
 
 
 def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashboard:
-    """The dashboard's numbers from `van` to `tot` (inclusive), per day or per ISO week."""
-    begin, eind = _grenzen(van, tot)
-    perioden = _perioden(van, tot, per)
-    verkopers: dict[date, set[str]] = defaultdict(set)
-    fallback: Counter[date] = Counter()
+    """The dashboard's numbers from `van` to `tot` (inclusive), per day or per ISO week.
+
+    The database counts per period (local midnights as boundaries, so a day with a
+    clock change is still one day); only practice sessions are read event by event.
+    """
+    perioden = list(_perioden(van, tot, per).values())
+    grenzen = [_grenzen(p.begin, p.begin)[0] for p in perioden]
+    grenzen.append(_grenzen(van, tot)[1])
+    grenzen[0] = max(grenzen[0], _grenzen(van, tot)[0])  # a week can start before `van`
+    fasen = _fasen()
     situaties: Counter[str] = Counter()
-    fasen = fase_per_intent()
-
-    def periode(e: Event) -> Periode:
-        return perioden[_begin(datetime.fromtimestamp(e.timestamp).date(), per)]
-
-    tellen = opslag.events(
-        ["user", "action"], van=begin, tot=eind, namen=[BEDOEL_JE], met_data=False
-    )
-    for e in tellen:
-        p = periode(e)
-        if e.type_name == "action":
-            p.bedoel_je += 1
-            continue
-        p.berichten += 1
-        verkopers[p.begin].add(e.sender_id)
-        if e.intent_name == FALLBACK:
-            fallback[p.begin] += 1
-        elif e.intent_name in fasen:
-            situaties[e.intent_name] += 1
+    for i, intent, n in opslag.tel(grenzen, "user", "intent_name"):
+        perioden[i].berichten += n
+        if intent == FALLBACK:
+            perioden[i].fallback += n
+        elif intent in fasen:
+            situaties[intent] += n
+    for i, _verkoper, _n in opslag.tel(grenzen, "user", "sender_id"):
+        perioden[i].verkopers += 1
+    for i, _, n in opslag.tel(grenzen, "action", "action_name", namen=[BEDOEL_JE]):
+        perioden[i].bedoel_je += n
     fasemix: Counter[str] = Counter()
-    for e in opslag.events(["slot"], van=begin, tot=eind, namen=["fase"]):
-        waarde = e.data.get("value")
-        if isinstance(waarde, str):
-            fasemix[waarde] += 1
-            p = periode(e)
-            p.fasen[waarde] = p.fasen.get(waarde, 0) + 1
+    for i, fase, n in opslag.tel(grenzen, "slot", "waarde", namen=["fase"]):
+        if fase:
+            fasemix[fase] += n
+            perioden[i].fasen[fase] = perioden[i].fasen.get(fase, 0) + n
     # Sessions before `van` are read too: only a growing list marks a new session.
     scores: dict[str, list[float]] = defaultdict(list)
-    historie = opslag.events(["slot"], tot=eind, namen=["oefen_historie"])
+    historie = opslag.events(["slot"], tot=grenzen[-1], namen=["oefen_historie"])
     for e, score in _nieuwe_sessies(historie):
-        if e.timestamp >= begin:
-            periode(e).oefensessies += 1
+        if e.timestamp >= grenzen[0]:
+            i = bisect.bisect_right(grenzen, e.timestamp) - 1
+            perioden[i].oefensessies += 1
             scores[e.sender_id].append(score)
-    for p in perioden.values():
-        p.verkopers = len(verkopers[p.begin])
+    for p in perioden:
         p.bedoel_je = p.bedoel_je / p.berichten if p.berichten else 0.0
-        p.fallback = fallback[p.begin] / p.berichten if p.berichten else 0.0
+        p.fallback = p.fallback / p.berichten if p.berichten else 0.0
     per_fase: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for intent, n in situaties.most_common():
         if len(per_fase[fasen[intent]]) < TOP:
@@ -160,12 +158,25 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
         van=van,
         tot=tot,
         per=per,
-        perioden=list(perioden.values()),
+        perioden=perioden,
         fasemix=dict(fasemix.most_common()),
         top_situaties=situaties.most_common(TOP),
         top_per_fase=dict(per_fase),
         scores={v: (len(s), round(sum(s) / len(s), 2)) for v, s in sorted(scores.items())},
     )
+
+
+_FASEN: dict[tuple[str, int], dict[str, str]] = {}
+
+
+def _fasen() -> dict[str, str]:
+    """intent -> fase from domain.yml, read again only when the file changed."""
+    sleutel = (str(DOMAIN), DOMAIN.stat().st_mtime_ns)
+    if (gevonden := _FASEN.get(sleutel)) is None:  # .get: the web app reads from threads
+        gevonden = fase_per_intent(DOMAIN)
+        _FASEN.clear()
+        _FASEN[sleutel] = gevonden
+    return gevonden
 
 
 def _verkopen_van(events: list[Event]) -> list[list[Event]]:
@@ -238,9 +249,13 @@ def _figuur() -> tuple[Figure, Any]:
     return figuur, figuur.add_subplot()
 
 
-def _labels(dashboard: Dashboard) -> list[str]:
+def _tijdas(as_: Any, dashboard: Dashboard) -> range:
+    """Positions for the periods; at most MAX_LABELS dates on the axis (every tick costs time)."""
     vorm = "%d-%m" if dashboard.per == "dag" else "wk %V"
-    return [p.begin.strftime(vorm) for p in dashboard.perioden]
+    labels = [p.begin.strftime(vorm) for p in dashboard.perioden]
+    stap = max(1, math.ceil(len(labels) / MAX_LABELS))
+    as_.set_xticks(range(0, len(labels), stap), labels[::stap])
+    return range(len(labels))
 
 
 def grafiek_svg(dashboard: Dashboard, soort: str) -> str:
@@ -248,36 +263,43 @@ def grafiek_svg(dashboard: Dashboard, soort: str) -> str:
     if soort not in GRAFIEKEN:
         raise ValueError(f"onbekende grafiek '{soort}'; kies uit {', '.join(GRAFIEKEN)}")
     figuur, as_ = _figuur()
-    x = _labels(dashboard)
+    perioden = dashboard.perioden
     if soort == "berichten":
-        as_.bar(x, [p.berichten for p in dashboard.perioden], label="berichten")
+        x = _tijdas(as_, dashboard)
+        as_.bar(x, [p.berichten for p in perioden])
         tweede = as_.twinx()
-        tweede.plot(x, [p.verkopers for p in dashboard.perioden], "o-", color="C1")
-        tweede.set_ylabel("actieve verkopers")
-        as_.set_ylabel("berichten")
+        tweede.plot(x, [p.verkopers for p in perioden], color="C1")
+        tweede.set_ylabel("actieve verkopers (lijn)")
+        as_.set_ylabel("berichten (staaf)")
     elif soort == "fasemix":
+        x = _tijdas(as_, dashboard)
         fasen = list(dashboard.fasemix)
-        rijen = [[p.fasen.get(f, 0) for p in dashboard.perioden] for f in fasen]
         if fasen:  # one filled area per phase: cheaper than a bar per phase per period
-            as_.stackplot(range(len(x)), rijen, labels=fasen)
+            as_.stackplot(x, [[p.fasen.get(f, 0) for p in perioden] for f in fasen], labels=fasen)
             as_.legend(fontsize=7, ncols=2, loc="upper left")
-        as_.set_xticks(range(len(x)), x)
         as_.set_ylabel("keer in de fase")
     elif soort == "situaties":
         namen = [n for n, _ in reversed(dashboard.top_situaties)]
         as_.barh(namen, [a for _, a in reversed(dashboard.top_situaties)])
         as_.set_xlabel("berichten")
     elif soort == "twijfel":
-        as_.plot(x, [100 * p.fallback for p in dashboard.perioden], "o-", label="fallback")
-        as_.plot(x, [100 * p.bedoel_je for p in dashboard.perioden], "s-", label="Bedoel je …?")
+        x = _tijdas(as_, dashboard)
+        as_.plot(x, [100 * p.fallback for p in perioden], label="fallback")
+        as_.plot(x, [100 * p.bedoel_je for p in perioden], label="Bedoel je …?")
         as_.set_ylabel("% van de berichten")
         as_.legend(fontsize=8)
     else:
-        namen = list(dashboard.scores)
-        as_.bar(namen, [dashboard.scores[n][1] for n in namen])
+        meest = sorted(dashboard.scores, key=lambda n: -dashboard.scores[n][0])[:MAX_VERKOPERS]
+        as_.bar(meest, [dashboard.scores[n][1] for n in meest])
         as_.set_ylim(0, 10)
         as_.set_ylabel("gemiddelde score")
-        as_.set_title(f"{sum(p.oefensessies for p in dashboard.perioden)} oefensessies")
+        sessies = sum(p.oefensessies for p in perioden)
+        deel = (
+            f", {len(meest)} van {len(dashboard.scores)} verkopers"
+            if len(meest) < len(dashboard.scores)
+            else ""
+        )
+        as_.set_title(f"{sessies} oefensessies{deel}", fontsize=9)
     as_.tick_params(axis="x", labelrotation=45, labelsize=7)
     uit = io.StringIO()
     # Text stays text (searchable, smaller); matplotlib escapes it for XML.

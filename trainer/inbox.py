@@ -61,8 +61,10 @@ _NIET_WOORD = re.compile(r"[^\w]+")
 
 def normaliseer(tekst: str) -> str:
     """Lower case, no accents, punctuation as spaces: 'Té duur!' and 'te duur' are one text."""
-    zonder = unicodedata.normalize("NFKD", tekst.lower())
-    zonder = "".join(t for t in zonder if not unicodedata.combining(t))
+    zonder = tekst.lower()
+    if not zonder.isascii():  # most messages: skip the per-character accent pass
+        zonder = unicodedata.normalize("NFKD", zonder)
+        zonder = "".join(t for t in zonder if not unicodedata.combining(t))
     return " ".join(_NIET_WOORD.sub(" ", zonder).split())
 
 
@@ -145,7 +147,7 @@ class _Groepen:
         tokens = frozenset(sleutel.split())
         prefix = self._prefix(tokens)
         kandidaten = {i for t in prefix for i in self._index.get(t, ())}
-        for i in sorted(kandidaten):
+        for i in sorted(kandidaten) if len(kandidaten) > 1 else kandidaten:
             ander = self._tokens[i]
             if len(tokens & ander) / len(tokens | ander) >= GELIJK:
                 self.leden[i].append(sleutel)
@@ -182,9 +184,32 @@ def _item(groep: list[_Bericht]) -> InboxItem:
     )
 
 
+def _kandidaten(opslag: Opslag) -> list[int]:
+    """Ids of the events that can make a message unsure, chosen without parsing any JSON.
+
+    A message is a candidate when the database says fallback or low confidence (or cannot
+    say), or when "Bedoel je" followed it; the `gelabeld` slot events come along. Only these
+    are then read in full: a few thousand rows instead of every message.
+    """
+    ids: list[int] = []
+    vorige_afzender, laatste = None, None
+    for id_, afzender, soort, intent, actie, zekerheid in opslag.overzicht(
+        ["user", "action", "slot"], [BEDOEL_JE, "gelabeld"]
+    ):
+        if afzender != vorige_afzender:
+            vorige_afzender, laatste = afzender, None
+        if soort == "user":
+            laatste = id_
+            if intent == FALLBACK or zekerheid is None or float(zekerheid) < ONZEKER:
+                ids.append(id_)
+        elif soort == "slot" or (actie == BEDOEL_JE and laatste is not None):
+            ids += [id_] if soort == "slot" else [laatste, id_]  # type: ignore[list-item]
+    return sorted(set(ids))
+
+
 def items(opslag: Opslag, *, limiet: int = 50, data: Path = DATA) -> list[InboxItem]:
     """The inbox: at most `limiet` groups of similar unsure messages, newest first."""
-    events = opslag.events(["user", "action", "slot"], namen=[BEDOEL_JE, "gelabeld"])
+    events = opslag.per_id(_kandidaten(opslag))
     weg = set(bekende_voorbeelden(data)) | {normaliseer(t) for t in genegeerd(data)}
     per_sleutel: dict[str, list[_Bericht]] = defaultdict(list)
     for bericht in _onzekere_berichten(events):

@@ -9,15 +9,17 @@ asks for a writing one.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
+import ujson
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from rasa_ext.endpoints import SQL_SOORTEN, lees
@@ -53,7 +55,7 @@ class Event:
     @property
     def data(self) -> dict[str, Any]:
         try:
-            waarde = json.loads(self.ruw or "{}")
+            waarde = ujson.loads(self.ruw or "{}")  # in Rasa's lock; 2-3x the stdlib's speed
         except ValueError:
             return {}  # a damaged row is skipped, never a crash
         return waarde if isinstance(waarde, dict) else {}
@@ -91,7 +93,7 @@ def _alleen_lezen(url: URL) -> tuple[str | URL, dict[str, Any]]:
         pad = Path(url.database or "")
         if not pad.is_file():
             raise OpslagFout(f"de gespreksopslag {pad} bestaat niet (draait de coach al?)")
-        return f"sqlite:///file:{pad.resolve()}?mode=ro&uri=true", {}
+        return f"sqlite:///file:{quote(str(pad.resolve()))}?mode=ro&uri=true", {}
     if url.get_backend_name() == "postgresql":
         return url, {"options": "-c default_transaction_read_only=on"}
     return url, {}
@@ -160,6 +162,80 @@ class Opslag:
         vraag = sa.select(*kolommen).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
         with self.engine.connect() as verbinding:
             return [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
+
+    def _json_tekst(self, *pad: str) -> sa.sql.ColumnElement | None:
+        """A value inside the JSON column as text, computed by the database; None if it can't."""
+        if self.dialect == "sqlite":
+            return sa.cast(sa.func.json_extract(EVENTS.c.data, "$." + ".".join(pad)), sa.Text)
+        if self.dialect == "postgresql":
+            return sa.cast(EVENTS.c.data, postgresql.JSON)[pad].astext
+        return None
+
+    def _zekerheid(self) -> sa.sql.ColumnElement | None:
+        """The top intent's confidence of a `user` row, computed by the database (no JSON here)."""
+        tekst = self._json_tekst("parse_data", "intent", "confidence")
+        if tekst is None:
+            return None
+        return sa.case((EVENTS.c.type_name == "user", sa.cast(tekst, sa.Float)), else_=sa.null())
+
+    def tel(
+        self, grenzen: Sequence[float], soort: str, groep: str, *, namen: Sequence[str] = ()
+    ) -> list[tuple[int, str | None, int]]:
+        """(period, group, count): events of `soort` counted by the database per period.
+
+        Period i runs from grenzen[i] to grenzen[i + 1] (the caller's local days or weeks);
+        `groep` is a column (`sender_id`, `intent_name`, `action_name`) or "waarde", a
+        slot's value. `namen` filters action or slot names.
+        """
+        periode = sa.case(
+            *[(EVENTS.c.timestamp < g, i) for i, g in enumerate(grenzen[1:])], else_=sa.null()
+        )
+        kolom = self._json_tekst("value") if groep == "waarde" else EVENTS.c[groep]
+        if kolom is None:
+            raise OpslagFout(f"de opslag ({self.dialect}) kan geen JSON lezen")
+        filters = [
+            EVENTS.c.type_name == soort,
+            EVENTS.c.timestamp >= grenzen[0],
+            EVENTS.c.timestamp < grenzen[-1],
+        ]
+        if namen:
+            filters.append(EVENTS.c.action_name.in_(list(namen)))
+        vraag = (
+            sa.select(periode.label("periode"), kolom.label("groep"), sa.func.count())
+            .where(*filters)
+            .group_by("periode", "groep")
+        )
+        with self.engine.connect() as verbinding:
+            return [(int(p), g, int(n)) for p, g, n in verbinding.execute(vraag).fetchall()]
+
+    def overzicht(
+        self, soorten: Sequence[str], namen: Sequence[str]
+    ) -> list[tuple[int, str, str, str | None, str | None, float | None]]:
+        """(id, sender_id, type_name, intent_name, action_name, confidence) in order, no JSON.
+
+        The confidence is None where the database cannot compute it.
+        """
+        zekerheid = self._zekerheid()
+        kolommen = [EVENTS.c[k] for k in ("id", "sender_id", "type_name")]
+        kolommen += [EVENTS.c.intent_name, EVENTS.c.action_name]
+        kolommen.append(sa.null() if zekerheid is None else zekerheid)
+        filters = [
+            EVENTS.c.type_name.in_(list(soorten)),
+            sa.or_(EVENTS.c.type_name == "user", EVENTS.c.action_name.in_(list(namen))),
+        ]
+        vraag = sa.select(*kolommen).where(*filters).order_by(EVENTS.c.sender_id, EVENTS.c.id)
+        with self.engine.connect() as verbinding:
+            return [tuple(rij) for rij in verbinding.execute(vraag).fetchall()]  # type: ignore[misc]
+
+    def per_id(self, ids: Sequence[int]) -> list[Event]:
+        """These events with their JSON, per seller in order."""
+        uit: list[Event] = []
+        with self.engine.connect() as verbinding:
+            for begin in range(0, len(ids), 1000):  # bounded IN lists
+                deel = list(ids[begin : begin + 1000])
+                vraag = sa.select(EVENTS).where(EVENTS.c.id.in_(deel))
+                uit += [Event(*rij) for rij in verbinding.execute(vraag).fetchall()]
+        return sorted(uit, key=lambda e: (e.sender_id, e.id))
 
     @contextmanager
     def schrijver(self) -> Iterator[Connection]:

@@ -73,6 +73,16 @@ class Gesprekken:
         return self.twijfel.get(tekst, False)
 
 
+# Fixtures that start servers; `pytest -m "not e2e"` skips the tests that use them.
+SERVERS = {"gevuld", "sqlite_gesprekken", "postgres_gesprekken", "postgres_stack", "postgres_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVERS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 def _nieuw() -> str:
     return f"verkoper-{uuid.uuid4().hex[:8]}"
 
@@ -92,7 +102,8 @@ def speel(url: str) -> Gesprekken:
         antwoord = g.praat(verkoper, tekst)
         knoppen = [k["payload"] for b in antwoord for k in b.get("buttons") or []]
         situaties = [k for k in knoppen if k != "/fase_menu" and "{" not in k]
-        if len(situaties) >= 2:  # press the coach's second guess: another situation
+        # "Bedoel je ...?" ends with "iets anders" (/fase_menu); press its second guess.
+        if "/fase_menu" in knoppen and len(situaties) >= 2:
             g.knoppen[tekst] = situaties[1]
             g.praat(verkoper, situaties[1])
     return g
