@@ -76,7 +76,8 @@ def test_instellingen_standaard_lokaal_en_90_dagen() -> None:
 
 
 def test_vijandig_app_start_niet_zonder_wachtwoord(tmp_path) -> None:
-    omgeving = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    # Empty counts as missing, and wins over a TRAINER_WACHTWOORD in the developer's .env.
+    omgeving = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TRAINER_WACHTWOORD": " "}
     klaar = subprocess.run(
         [sys.executable, "-m", "trainer"],
         cwd=tmp_path,

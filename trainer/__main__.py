@@ -39,16 +39,20 @@ async def dagelijks_opruimen(opslag: Opslag, dagen: int) -> None:
         await asyncio.to_thread(ruim_op, opslag, dagen)
 
 
-def _argumenten(argv: list[str] | None, basis: Instellingen) -> Instellingen:
-    parser = argparse.ArgumentParser(description="De webapp voor trainers van de verkoopcoach.")
-    parser.add_argument("--host", default=basis.host, help="standaard 127.0.0.1 (alleen lokaal)")
-    parser.add_argument("--port", type=int, default=basis.port)
-    parser.add_argument("--endpoints", type=Path, default=basis.endpoints)
-    parser.add_argument("--data", type=Path, default=basis.data, help="de map data/ om te labelen")
-    args = parser.parse_args(argv)
-    return replace(
-        basis, host=args.host, port=args.port, endpoints=args.endpoints, data=args.data.resolve()
+def _argumenten(argv: list[str] | None) -> argparse.Namespace:
+    standaard = Instellingen(wachtwoord="", geheim=b"")  # only for the defaults shown in --help
+    parser = argparse.ArgumentParser(
+        prog="python -m trainer", description="De webapp voor trainers van de verkoopcoach."
     )
+    parser.add_argument(
+        "--host", default=standaard.host, help="standaard 127.0.0.1 (alleen lokaal)"
+    )
+    parser.add_argument("--port", type=int, default=standaard.port)
+    parser.add_argument("--endpoints", type=Path, default=standaard.endpoints)
+    parser.add_argument(
+        "--data", type=Path, default=standaard.data, help="de map data/ om te labelen"
+    )
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,11 +60,18 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    args = _argumenten(argv)
     try:
-        instellingen = _argumenten(argv, lees_instellingen())
+        basis = lees_instellingen()
     except InstellingFout as fout:
         print(f"Fout: {fout}", file=sys.stderr)
         return 2
+    instellingen = replace(
+        basis, host=args.host, port=args.port, endpoints=args.endpoints, data=args.data.resolve()
+    )
+    if not instellingen.endpoints.is_file():
+        print(f"Fout: {instellingen.endpoints} bestaat niet (geef --endpoints)", file=sys.stderr)
+        return 1
     try:
         opslag = Opslag.uit_endpoints(instellingen.endpoints)
     except OpslagFout as fout:
