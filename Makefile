@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train validate probeer shell run test lint format evaluate bench bench-telegram clean
+.PHONY: help install train validate probeer shell run trainer test lint format evaluate bench bench-telegram clean
 
 help:
 	@echo "make run       de coach starten (Telegram met token, anders chat in de terminal)"
@@ -24,6 +24,7 @@ help:
 	@echo "make train     het model trainen als de data veranderd is"
 	@echo "make probeer ZIN=\"...\"  één zin proberen zonder servers: situatie, zekerheid, advies"
 	@echo "make evaluate  NLU-rapport voor trainers onder reports/"
+	@echo "make trainer   de webapp voor trainers op http://127.0.0.1:5080 (TRAINER_WACHTWOORD nodig)"
 	@echo "make bench     benchmark tegen baselines, schrijft docs/benchmarks.md"
 
 # The lock file pins every package; --no-deps keeps pip from resolving anew and
@@ -60,6 +61,10 @@ shell: $(MODEL)
 
 run: $(MODEL)
 	$(PY) -m stack run
+
+# The trainers' web app: inbox, dashboard, training (docs/trainer.md).
+trainer: $(INSTALLED)
+	$(PY) -m trainer
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check actions bot rasa_ext stack tools bench tests trainer
