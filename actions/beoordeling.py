@@ -283,11 +283,13 @@ class Oordeel:
     punten: int = 0
     max_punten: int = PUNTEN_VEREIST
     feedback: list[str] = field(default_factory=list)
+    # The learned verdict found it fout without a listed reason (actions/oefen_model.py).
+    afgeraden: bool = False
 
     @property
     def uitslag(self) -> str:
         """goed, matig or fout: the verdict in the labelled test set."""
-        if self.vermeden:
+        if self.vermeden or self.afgeraden:
             return "fout"
         return "goed" if self.gehaald else "matig"
 

@@ -19,13 +19,15 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.beoordeling import beoordeel, woorden, zoek
+from actions.beoordeling import woorden, zoek
 from actions.gelabeld import gelabeld_voorbeeld
+from actions.oefen_model import oordelaar
 from actions.oefenboek import Oefenboek, Scenario, laad_oefenboek
 from actions.scorekaart import scorekaart
 
 # Loaded and schema-checked once, when the action server starts, like the advice book.
 BOEK = laad_oefenboek()
+BEOORDEEL = oordelaar(BOEK)
 FORM = "oefen_form"
 STOP_PAYLOAD = "/oefenen_stop"
 START_PAYLOAD = "/oefenen_start"
@@ -106,7 +108,7 @@ class ValidateOefenForm(FormValidationAction):
             dispatcher.utter_message(text=BOEK.teksten["commando_tijdens_oefenen"])
             return {"oefen_antwoord": None}
         huidig = scenario.stappen[stap]
-        oordeel = beoordeel(BOEK, huidig.fase, tekst, huidig.beter, scenario.jargon)
+        oordeel = BEOORDEEL(BOEK, huidig.fase, tekst, huidig.beter, scenario.jargon)
         dispatcher.utter_message(text="\n".join(oordeel.feedback))
         uitslagen = [*(tracker.get_slot("oefen_oordelen") or []), oordeel.als_dict()]
         volgende = stap + 1
