@@ -54,7 +54,8 @@ def lees_gelabeld(pad: Path) -> list[Gelabeld]:
     """The answers of one labelled file; a file in a sealed folder is refused unread."""
     if (pad.parent / VERZEGELD).exists():
         raise PermissionError(f"{pad.parent} is verzegeld: eerst de ene meting")
-    rijen = yaml.safe_load(pad.read_text(encoding="utf-8"))["antwoorden"]
+    # The C loader: the same safe subset of YAML, ten times faster (training waits on this).
+    rijen = yaml.load(pad.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["antwoorden"]
     return [
         Gelabeld(r["fase"], str(r["tekst"]), r["vraagtype"], r["oordeel"], pad.stem) for r in rijen
     ]
