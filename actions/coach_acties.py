@@ -36,22 +36,31 @@ class ActionCoach(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Domain
     ) -> list[EventType]:
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
-        if intent not in BOEK.adviezen:
-            dispatcher.utter_message(text=BOEK.teksten["niet_begrepen"], buttons=_fase_knoppen())
-            return []
-        antwoord = coach(
-            BOEK,
-            intent,
-            tracker.get_slot("fases_gehad"),
-            tracker.get_slot("advies_teller"),
-            tracker.get_slot("product"),
-        )
-        dispatcher.utter_message(text=antwoord.tekst, buttons=antwoord.knoppen)
         return [
-            SlotSet("fases_gehad", antwoord.fases_gehad),
-            SlotSet("advies_teller", antwoord.teller),
-            *gelabeld_voorbeeld(tracker, intent),
+            *advies(dispatcher, tracker, intent, tracker.get_slot("product")),
+            *(gelabeld_voorbeeld(tracker, intent) if intent in BOEK.adviezen else []),
         ]
+
+
+def advies(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None, product: str | None
+) -> list[EventType]:
+    """Advice for one situation; also for a real customer reported during practice."""
+    if intent not in BOEK.adviezen:
+        dispatcher.utter_message(text=BOEK.teksten["niet_begrepen"], buttons=_fase_knoppen())
+        return []
+    antwoord = coach(
+        BOEK,
+        intent,
+        tracker.get_slot("fases_gehad"),
+        tracker.get_slot("advies_teller"),
+        product,
+    )
+    dispatcher.utter_message(text=antwoord.tekst, buttons=antwoord.knoppen)
+    return [
+        SlotSet("fases_gehad", antwoord.fases_gehad),
+        SlotSet("advies_teller", antwoord.teller),
+    ]
 
 
 def _iets_anders() -> dict[str, str]:

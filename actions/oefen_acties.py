@@ -7,6 +7,11 @@ asks again with the next customer line (the customer's part). After the last ste
 the slot keeps its value, the form ends and `action_oefen_afronden` shows the
 scorecard. While the form is active every message is an answer: the coaching
 intents cannot take over (see the slot mappings in domain.yml).
+
+A real customer during practice (actions/echte_klant.py): the answer is kept in
+`oefen_echt` and the coach asks pause or carry on. Pause ends the form but keeps the
+session's slots (`oefen_gepauzeerd`); /oefenen resumes it at the same step. Carry on
+judges the kept answer as usual.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import voortgang
 from actions.beoordeling import woorden, zoek
+from actions.coach_acties import BOEK as ADVIESBOEK
+from actions.coach_acties import advies
+from actions.echte_klant import is_echte_klant, laad_markers
 from actions.gelabeld import gelabeld_voorbeeld
 from actions.oefen_model import oordelaar
 from actions.oefenboek import Oefenboek, Scenario, laad_oefenboek
@@ -28,12 +37,23 @@ from actions.scorekaart import scorekaart
 # Loaded and schema-checked once, when the action server starts, like the advice book.
 BOEK = laad_oefenboek()
 BEOORDEEL = oordelaar(BOEK)
+MARKERS = laad_markers()
+VOORTGANG = voortgang.laad_instellingen()
 FORM = "oefen_form"
 STOP_PAYLOAD = "/oefenen_stop"
 START_PAYLOAD = "/oefenen_start"
+PAUZE_PAYLOAD = "/oefenen_pauze"
+VERDER_PAYLOAD = "/oefenen_verder"
 WILLEKEURIG = "willekeurig"
 # Slots of one session, cleared at its end; `oefen_historie` stays.
-SESSIE_SLOTS = ("oefen_scenario", "oefen_antwoord", "oefen_stap", "oefen_oordelen")
+SESSIE_SLOTS = (
+    "oefen_scenario",
+    "oefen_antwoord",
+    "oefen_stap",
+    "oefen_oordelen",
+    "oefen_echt",
+    "oefen_gepauzeerd",
+)
 
 
 def kies_scenario(boek: Oefenboek, tekst: str) -> Scenario | None:
@@ -81,6 +101,12 @@ class ValidateOefenForm(FormValidationAction):
     ) -> dict[str, Any]:
         if slot_value is None:  # cleared by action_oefen_begin, not typed by the seller
             return {"oefen_scenario": None}
+        if (
+            tracker.get_slot("requested_slot") != "oefen_scenario"
+            and slot_value == tracker.get_slot("oefen_scenario")
+            and slot_value in BOEK.scenarios
+        ):
+            return {"oefen_scenario": slot_value}  # a paused session resumes: keep its step
         scenario = kies_scenario(BOEK, str(slot_value))
         if scenario is None:
             dispatcher.utter_message(text=BOEK.teksten["scenario_onbekend"])
@@ -101,6 +127,12 @@ class ValidateOefenForm(FormValidationAction):
             # A trainer removed the scenario or a step mid-session: end it cleanly.
             return {"oefen_antwoord": "klaar"}
         tekst = str(slot_value or "").strip()
+        wachtend = tracker.get_slot("oefen_echt")
+        if wachtend and _verder(tracker, tekst):
+            tekst = str(wachtend.get("tekst") or "") if isinstance(wachtend, dict) else ""
+        elif _echte_klant(tekst, tracker):
+            dispatcher.utter_message(text=MARKERS.teksten["vraag"], buttons=_echt_knoppen())
+            return {"oefen_antwoord": None, "oefen_echt": _bewaar(tracker, tekst)}
         if tekst.startswith("/nlu_fallback") or not any(t.isalpha() for t in tekst):
             dispatcher.utter_message(text=BOEK.teksten["geen_antwoord"])
             return {"oefen_antwoord": None}
@@ -117,7 +149,35 @@ class ValidateOefenForm(FormValidationAction):
             "oefen_antwoord": tekst if klaar else None,
             "oefen_stap": volgende,
             "oefen_oordelen": uitslagen,
+            "oefen_echt": None,
         }
+
+
+def _verder(tracker: Tracker, tekst: str) -> bool:
+    """The seller chose to carry on practising (the button, or typed)."""
+    return tekst == VERDER_PAYLOAD or tracker.get_intent_of_latest_message() == "oefenen_verder"
+
+
+def _echte_klant(tekst: str, tracker: Tracker) -> bool:
+    if tekst.startswith("/"):
+        return False
+    return is_echte_klant(tekst, tracker.latest_message or {}, MARKERS)
+
+
+def _bewaar(tracker: Tracker, tekst: str) -> dict[str, Any]:
+    """What the coaching needs once the seller pauses: the text, the situation, the product."""
+    return {
+        "tekst": tekst,
+        "intent": tracker.get_intent_of_latest_message(skip_fallback_intent=False),
+        "product": next(tracker.get_latest_entity_values("product"), None),
+    }
+
+
+def _echt_knoppen() -> list[dict[str, str]]:
+    return [
+        {"title": MARKERS.teksten["pauze_knop"], "payload": PAUZE_PAYLOAD},
+        {"title": MARKERS.teksten["verder_knop"], "payload": VERDER_PAYLOAD},
+    ]
 
 
 class ActionAskOefenScenario(Action):
@@ -150,8 +210,8 @@ class ActionAskOefenAntwoord(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         scenario, stap = _waar(tracker)
-        if scenario is None or stap >= len(scenario.stappen):
-            return []
+        if scenario is None or stap >= len(scenario.stappen) or tracker.get_slot("oefen_echt"):
+            return []  # nothing, or the question "echte klant?" is still the last word
         klant = BOEK.teksten["klant"].format(klant=scenario.stappen[stap].klant)
         if stap == 0:
             start = BOEK.teksten["start"].format(titel=scenario.titel, situatie=scenario.situatie)
@@ -161,7 +221,7 @@ class ActionAskOefenAntwoord(Action):
 
 
 class ActionOefenBegin(Action):
-    """A clean slate before the form starts: no leftovers of a session that never ended."""
+    """A clean slate before the form starts, or the paused session where it was."""
 
     def name(self) -> str:
         return "action_oefen_begin"
@@ -169,6 +229,13 @@ class ActionOefenBegin(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        scenario, stap = _waar(tracker)
+        if tracker.get_slot("oefen_gepauzeerd") and scenario and stap < len(scenario.stappen):
+            tekst = MARKERS.teksten["hervat"].format(
+                titel=scenario.titel, stap=stap + 1, totaal=len(scenario.stappen)
+            )
+            dispatcher.utter_message(text=tekst)
+            return [SlotSet("oefen_gepauzeerd", None), SlotSet("oefen_echt", None)]
         return [*_sessie_klaar(), *gelabeld_voorbeeld(tracker, START_PAYLOAD[1:])]
 
 
@@ -191,7 +258,14 @@ class ActionOefenAfronden(Action):
         dispatcher.utter_message(
             text=tekst, buttons=[{"title": BOEK.teksten["opnieuw_knop"], "payload": START_PAYLOAD}]
         )
-        return [*_sessie_klaar(), SlotSet("oefen_historie", [*eerder, sessie])]
+        historie, samenvatting = voortgang.begrens(
+            [*eerder, sessie], tracker.get_slot("oefen_samenvatting"), VOORTGANG.bewaar_sessies
+        )
+        return [
+            *_sessie_klaar(),
+            SlotSet("oefen_historie", historie),
+            SlotSet("oefen_samenvatting", samenvatting),
+        ]
 
 
 class ActionOefenStop(Action):
@@ -205,7 +279,8 @@ class ActionOefenStop(Action):
     ) -> list[EventType]:
         # Always the same events, with or without a session: the rules expect them.
         gestopt = [ActiveLoop(None), SlotSet("requested_slot", None)]
-        if tracker.active_loop.get("name") != FORM:
+        gepauzeerd = tracker.get_slot("oefen_gepauzeerd")
+        if tracker.active_loop.get("name") != FORM and not gepauzeerd:
             dispatcher.utter_message(text=BOEK.teksten["geen_sessie"])
             return gestopt
         scenario = BOEK.scenarios.get(tracker.get_slot("oefen_scenario") or "")
@@ -216,3 +291,61 @@ class ActionOefenStop(Action):
             tekst = BOEK.teksten["gestopt"].format(gedaan=gedaan, totaal=len(scenario.stappen))
         dispatcher.utter_message(text=tekst)
         return [*gestopt, *_sessie_klaar()]
+
+
+class ActionOefenPauze(Action):
+    """Pause for a real customer: the session's slots stay, the real situation gets advice."""
+
+    def name(self) -> str:
+        return "action_oefen_pauze"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Always the same events, with or without a session: the rules expect them.
+        gestopt = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        scenario, _ = _waar(tracker)
+        if tracker.active_loop.get("name") != FORM or scenario is None:
+            dispatcher.utter_message(text=BOEK.teksten["geen_sessie"])
+            return gestopt
+        dispatcher.utter_message(text=MARKERS.teksten["gepauzeerd"])
+        wachtend = tracker.get_slot("oefen_echt")
+        events = [*gestopt, SlotSet("oefen_gepauzeerd", True), SlotSet("oefen_echt", None)]
+        if not isinstance(wachtend, dict):
+            return events  # paused by hand: nothing to coach yet
+        intent = wachtend.get("intent")
+        product = wachtend.get("product") or tracker.get_slot("product")
+        events += advies(dispatcher, tracker, intent, product)
+        if intent in ADVIESBOEK.adviezen:
+            events += [
+                SlotSet("fase", ADVIESBOEK.adviezen[intent].fase),
+                SlotSet("product", product),
+            ]
+        return events
+
+
+class ActionVoortgang(Action):
+    """/voortgang: scores over time per phase, as text and as data for a chart."""
+
+    def name(self) -> str:
+        return "action_voortgang"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        titels = {f: r.titel for f, r in BOEK.fasen.items()}
+        reeksen = voortgang.voortgang(
+            tracker.get_slot("oefen_historie"),
+            tracker.get_slot("oefen_samenvatting"),
+            {voortgang.TOTAAL: VOORTGANG.teksten["totaal"], **titels},
+            VOORTGANG,
+        )
+        tekst = voortgang.tekst(reeksen, VOORTGANG)
+        if not reeksen:
+            dispatcher.utter_message(
+                text=tekst,
+                buttons=[{"title": VOORTGANG.teksten["oefen_knop"], "payload": START_PAYLOAD}],
+            )
+            return []
+        dispatcher.utter_message(text=tekst, json_message=voortgang.payload(reeksen, VOORTGANG))
+        return []

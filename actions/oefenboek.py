@@ -349,16 +349,7 @@ def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
         for soort, v in data["vermijden"].items()
     )
     teksten = data["teksten"]
-    for sleutel, velden in TEKST_VELDEN.items():
-        if sleutel not in teksten:
-            raise bron.fout(["teksten"], f"tekst '{sleutel}' ontbreekt")
-        try:
-            teksten[sleutel].format(**{v: "" for v in velden})
-        except (KeyError, IndexError, ValueError) as fout:
-            toegestaan = ", ".join(f"{{{v}}}" for v in velden) or "geen velden"
-            raise bron.fout(
-                ["teksten", sleutel], f"alleen {toegestaan} mag erin ({fout})"
-            ) from None
+    bron.controleer_teksten(teksten, TEKST_VELDEN)
     return Oefenboek(
         vraagtypen,
         fasen,

@@ -9,7 +9,7 @@ from typing import Any
 from actions.oefenboek import Oefenboek, Scenario
 
 Stapuitslag = dict[str, Any]  # Oordeel.als_dict(), as kept in the tracker
-Sessie = dict[str, Any]  # {"scenario": id, "score": 7.5, "datum": "2026-11-23"}
+Sessie = dict[str, Any]  # {"scenario": id, "score": 7.5, "datum": "2026-11-23", "fasen": {...}}
 
 
 def score(uitslagen: Sequence[Stapuitslag]) -> float:
@@ -20,7 +20,7 @@ def score(uitslagen: Sequence[Stapuitslag]) -> float:
     return round(20 * sum(u["punten"] for u in uitslagen) / maximum) / 2
 
 
-def _getal(waarde: float) -> str:
+def getal(waarde: float) -> str:
     """Dutch notation: 7,5 and 8 (not 8,0)."""
     return f"{waarde:g}".replace(".", ",")
 
@@ -55,11 +55,11 @@ def vergelijking(boek: Oefenboek, nieuw: float, eerder: Sequence[Sessie]) -> str
     verschil = nieuw - scores[-2]
     teken = "+" if verschil > 0 else ("±" if verschil == 0 else "-")
     return boek.teksten["vergelijking"].format(
-        vorige=_getal(scores[-2]),
-        verschil=f"{teken}{_getal(abs(verschil))}",
-        gemiddeld=_getal(round(2 * sum(scores) / len(scores)) / 2),
+        vorige=getal(scores[-2]),
+        verschil=f"{teken}{getal(abs(verschil))}",
+        gemiddeld=getal(round(2 * sum(scores) / len(scores)) / 2),
         aantal=len(scores),
-        beste=_getal(max(scores)),
+        beste=getal(max(scores)),
     )
 
 
@@ -73,7 +73,7 @@ def scorekaart(
     """The scorecard text and the session to add to the seller's history."""
     punten = score(uitslagen)
     delen = [
-        boek.teksten["klaar"].format(titel=scenario.titel, score=_getal(punten)),
+        boek.teksten["klaar"].format(titel=scenario.titel, score=getal(punten)),
         vergelijking(boek, punten, eerder),
         "\n".join([boek.teksten["per_fase"], *_per_fase(boek, uitslagen)]),
         boek.teksten["afsluiter"],
@@ -82,5 +82,10 @@ def scorekaart(
         "scenario": scenario.id,
         "score": punten,
         "datum": (vandaag or date.today()).isoformat(),
+        # Per phase too, for /voortgang (actions/voortgang.py).
+        "fasen": {
+            fase: score([u for u in uitslagen if u["fase"] == fase])
+            for fase in dict.fromkeys(u["fase"] for u in uitslagen)
+        },
     }
     return "\n\n".join(delen), sessie

@@ -107,3 +107,16 @@ class YamlBestand:
                 toegestaan = eerste.schema.get("properties") or {}
                 pad.append(next(k for k in eerste.instance if k not in toegestaan))
             raise self.fout(pad, schema_melding(eerste))
+
+    def controleer_teksten(
+        self, teksten: dict[str, str], velden: dict[str, tuple[str, ...]]
+    ) -> None:
+        """Every text in `velden` is there and uses only its own {fields}; under `teksten`."""
+        for sleutel, toegestaan in velden.items():
+            if sleutel not in teksten:
+                raise self.fout(["teksten"], f"tekst '{sleutel}' ontbreekt")
+            try:
+                teksten[sleutel].format(**{v: "" for v in toegestaan})
+            except (KeyError, IndexError, ValueError) as fout:
+                namen = ", ".join(f"{{{v}}}" for v in toegestaan) or "geen velden"
+                raise self.fout(["teksten", sleutel], f"alleen {namen} mag erin ({fout})") from None

@@ -20,6 +20,7 @@ COMMANDOS: tuple[Commando, ...] = (
     Commando("tips", "/fase_menu", "Alle situaties per fase, met knoppen"),
     Commando("oefenen", "/oefenen_start", "Oefen een verkoop: ik speel de klant"),
     Commando("stop", "/oefenen_stop", "Stop met oefenen"),
+    Commando("voortgang", "/voortgang", "Je oefenscores per fase, door de tijd"),
 )
 
 _PER_NAAM = {c.naam: c for c in COMMANDOS}

@@ -12,7 +12,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import texts
+from bot import texts, voortgang
 from bot.chatstaat import Verzoek, chatstaat
 from bot.commands import commando_naam, payload_voor
 from bot.keyboards import (
@@ -65,6 +65,10 @@ async def bezorg(
     """
     knoppen = chatstaat(context).knoppen
     for nummer, coachbericht in enumerate(berichten):
+        if coachbericht.extra is not None:
+            await voortgang.stuur_grafiek(context.bot, chat_id, coachbericht.extra)
+            if not coachbericht.tekst and not coachbericht.knoppen:
+                continue  # a payload only: nothing to write
         try:
             delen = splits_tekst(coachbericht.tekst or texts.KNOPPEN_ZONDER_TEKST)
             for i, deel in enumerate(delen):

@@ -29,6 +29,7 @@ class Knop:
 class CoachBericht:
     tekst: str
     knoppen: tuple[Knop, ...] = ()
+    extra: dict[str, Any] | None = None  # Rasa's custom payload (json_message), e.g. a chart
 
 
 class RasaFout(Exception):
@@ -40,7 +41,7 @@ class RasaTraag(RasaFout):
 
 
 def lees_antwoord(data: Any) -> list[CoachBericht]:
-    """Rasa's JSON list -> messages. Unknown fields (custom, attachment) are skipped."""
+    """Rasa's JSON list -> messages; a custom payload is kept as `extra`, attachments skipped."""
     if not isinstance(data, list):
         raise RasaFout(f"onverwacht antwoord van Rasa: {type(data).__name__} in plaats van lijst")
     berichten: list[CoachBericht] = []
@@ -59,8 +60,9 @@ def lees_antwoord(data: Any) -> list[CoachBericht]:
             for k in item.get("buttons") or ()
             if isinstance(k, dict)
         )
-        if delen or knoppen:
-            berichten.append(CoachBericht("\n".join(delen), knoppen))
+        extra = item.get("custom") if isinstance(item.get("custom"), dict) else None
+        if delen or knoppen or extra:
+            berichten.append(CoachBericht("\n".join(delen), knoppen, extra))
     return berichten
 
 

@@ -41,6 +41,8 @@ def toon(berichten: list[CoachBericht], schrijf: Callable[[str], None]) -> list[
     """Print the coach's messages; returns the buttons, numbered from 1 across messages."""
     knoppen: list[Knop] = []
     for bericht in berichten:
+        if bericht.extra is not None and not bericht.tekst and not bericht.knoppen:
+            continue  # data for a chart (Telegram); the text came in its own message
         # Stage directions (*...*) as _..._, the plain-text way to write italics.
         regels = terminal_tekst(bericht.tekst or texts.KNOPPEN_ZONDER_TEKST).split("\n")
         schrijf("coach> " + f"\n{INSPRING}".join(regels))

@@ -139,8 +139,11 @@ def test_commandotabel_past_bij_telegram_en_domein() -> None:
         "tips",
         "oefenen",
         "stop",
+        "voortgang",
     ]
+    hulp = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_help"][0]["text"]
     for c in COMMANDOS:
+        assert c.naam in ("start", "help") or f"/{c.naam}" in hulp, f"/help noemt /{c.naam} niet"
         assert re.fullmatch(r"[a-z0-9_]{1,32}", c.naam)
         assert 3 <= len(c.beschrijving) <= 256
         assert c.payload[1:] in intents, c
@@ -236,8 +239,9 @@ def test_rasa_antwoord_lezen() -> None:
         "rommel",
     ]
     berichten = lees_antwoord(data)
-    assert [b.tekst for b in berichten] == ["Hoi", "Kies", "https://x.nl/a.png"]
+    assert [b.tekst for b in berichten] == ["Hoi", "Kies", "", "https://x.nl/a.png"]
     assert berichten[1].knoppen == (Knop("A", "/a"),)
+    assert berichten[2].extra == {"x": 1} and berichten[0].extra is None
     assert lees_antwoord([]) == []
     with pytest.raises(RasaFout):
         lees_antwoord({"error": "x"})

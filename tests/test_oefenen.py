@@ -422,7 +422,12 @@ def test_scorekaart_per_fase_en_vergelijking() -> None:
     laptop = BOEK.scenarios["laptop"]
     uitslagen = [_uitslag("contact", 0, vermeden=["versleten_opener"]), _uitslag("behoefte", 2)]
     tekst, sessie = scorekaart(BOEK, laptop, uitslagen, [], vandaag=date(2026, 11, 23))
-    assert sessie == {"scenario": "laptop", "score": 5.0, "datum": "2026-11-23"}
+    assert sessie == {
+        "scenario": "laptop",
+        "score": 5.0,
+        "datum": "2026-11-23",
+        "fasen": {"contact": 0.0, "behoefte": 10.0},
+    }
     assert "5/10" in tekst
     assert BOEK.teksten["eerste_keer"] in tekst
     assert "👍 Behoefte: een open vraag" in tekst

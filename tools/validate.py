@@ -16,8 +16,10 @@ import sys
 
 from actions.adviesboek import ADVIES_MAP, Adviesboek, laad_adviesboek
 from actions.coach import MAX_LENGTE, formatteer
+from actions.echte_klant import laad_markers
 from actions.oefen_model import oordelaar
 from actions.oefenboek import OEFEN_MAP, Oefenboek, laad_oefenboek
+from actions.voortgang import laad_instellingen
 from actions.yaml_bron import YamlBestand, YamlFout
 from tools import datacontrole
 from tools.domein import DOMAIN, ROOT, fase_per_intent
@@ -105,6 +107,8 @@ def main() -> int:
     try:
         boek = laad_adviesboek()
         oefenboek = laad_oefenboek()
+        laad_markers()  # echte_klant.yml
+        laad_instellingen()  # voortgang.yml
     except YamlFout as fout:
         problemen.append(str(fout))
     else:

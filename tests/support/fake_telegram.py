@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -57,6 +57,7 @@ class Aanroep:
     url: str
     resultaat: Any = None
     fout: str | None = None  # the injected fault, if any
+    bestanden: dict[str, Any] = field(default_factory=dict)  # uploads: name -> (naam, bytes, type)
 
 
 def _utf16(tekst: str) -> int:
@@ -163,6 +164,8 @@ class FakeTelegram(BaseRequest):
         if methode == "getUpdates":
             await asyncio.sleep(0.05)  # never used by the tests; don't spin if it is
         aanroep = Aanroep(methode, params, time.monotonic(), url)
+        if request_data and request_data.contains_files:
+            aanroep.bestanden = dict(request_data.multipart_data)
         self.aanroepen.append(aanroep)
 
         if storing := self._volgende_storing(methode):
@@ -210,21 +213,27 @@ class FakeTelegram(BaseRequest):
     def _resultaat(self, methode: str, params: dict[str, Any]) -> Any:
         if methode == "getMe":
             return BOT_GEBRUIKER
-        if methode == "sendMessage":
+        if methode in ("sendMessage", "sendPhoto"):
             self._volgnummer += 1
             chat_id = int(params["chat_id"])
-            tekst, entiteiten = params["text"], []
-            if params.get("parse_mode") == "HTML":
-                tekst, entiteiten = lees_html(tekst)
             bericht = {
                 "message_id": self._volgnummer,
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
                 "from": BOT_GEBRUIKER,
-                "text": tekst,
             }
-            if entiteiten:
-                bericht["entities"] = entiteiten
+            if methode == "sendPhoto":
+                foto = {"file_id": f"foto{self._volgnummer}", "file_unique_id": "f", "width": 640}
+                bericht["photo"] = [{**foto, "height": 360}]
+                if params.get("caption"):
+                    bericht["caption"] = params["caption"]
+            else:
+                tekst, entiteiten = params["text"], []
+                if params.get("parse_mode") == "HTML":
+                    tekst, entiteiten = lees_html(tekst)
+                bericht["text"] = tekst
+                if entiteiten:
+                    bericht["entities"] = entiteiten
             if params.get("reply_markup"):
                 bericht["reply_markup"] = params["reply_markup"]
             return bericht
