@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from actions import oefen_model
 from actions.beoordeling import beoordeel
 from actions.oefen_gelabeld import GELABELD, lees_gelabeld, ontwikkelsets
-from actions.oefenboek import laad_oefenboek
+from actions.oefenboek import OEFEN_MAP, laad_oefenboek
+from actions.yaml_bron import YamlFout
 from tools.oefen_eval import VARIANTEN, cv_rapport, kruisvalidatie, main, meet
 from tools.validate import problemen_oefenen
 
@@ -157,3 +159,24 @@ def test_vijandig_onbekend_oordeel_in_de_trainingsdata(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="onbekend oordeel"):
         oefen_model.train(BOEK, lees_gelabeld(pad), met_regels=False)
+
+
+def test_beoordeling_lerend_aanzetten_in_de_yaml(tmp_path: Path) -> None:
+    kopie = Path(shutil.copytree(OEFEN_MAP, tmp_path / "oefenen"))
+    pad = kopie / "regels.yml"
+    tekst = pad.read_text(encoding="utf-8")
+    pad.write_text(tekst.replace("beoordeling: regels", "beoordeling: lerend"), encoding="utf-8")
+    boek = laad_oefenboek(kopie)
+    assert boek.lerend
+    assert oefen_model.oordelaar(boek) is oefen_model.beoordeel_lerend
+    assert problemen_oefenen(boek) == []  # every model answer still goed with the learned verdict
+
+
+@pytest.mark.vijandig
+def test_vijandig_onbekende_beoordeling_noemt_bestand_en_sleutel(tmp_path: Path) -> None:
+    kopie = Path(shutil.copytree(OEFEN_MAP, tmp_path / "oefenen"))
+    pad = kopie / "regels.yml"
+    tekst = pad.read_text(encoding="utf-8")
+    pad.write_text(tekst.replace("beoordeling: regels", "beoordeling: slim"), encoding="utf-8")
+    with pytest.raises(YamlFout, match=r"regels\.yml.*beoordeling"):
+        laad_oefenboek(kopie)
