@@ -43,9 +43,19 @@ def _patroon(zin: str) -> re.Pattern[str]:
     return re.compile(r"(?:^| )" + "".join(delen))
 
 
+@lru_cache(maxsize=1024)
+def _een_van(zinnen: tuple[str, ...]) -> re.Pattern[str]:
+    """All phrases in one regex: most answers contain none, and one search rules them all out."""
+    kop = "(?:^| )"  # every phrase pattern starts so (see _patroon): tried once per position
+    delen = (_patroon(zin).pattern.removeprefix(kop) for zin in zinnen)
+    return re.compile(kop + "(?:" + "|".join(delen) + ")")
+
+
 def zoek(tekst_woorden: list[str], zinnen: tuple[str, ...]) -> tuple[str, int] | None:
     """The first phrase found and the index of the word where it starts, or None."""
     tekst = " " + " ".join(w for w in tekst_woorden) + " "
+    if not zinnen or not _een_van(zinnen).search(tekst):
+        return None
     beste: tuple[str, int] | None = None
     for zin in zinnen:
         gevonden = _patroon(zin).search(tekst)
@@ -110,6 +120,8 @@ def _ontkend(
 def gezegd(tekst: Tekst, zinnen: tuple[str, ...], ontkenningen: frozenset[str]) -> bool:
     """Is one of the phrases said, and not denied ("ik ga u niet pushen")?"""
     reeks = " " + " ".join(tekst.woorden) + " "
+    if not zinnen or not _een_van(zinnen).search(reeks):
+        return False
     for zin in zinnen:
         for gevonden in _patroon(zin).finditer(reeks):
             positie = reeks[: gevonden.start() + 1].count(" ") - 1
@@ -271,11 +283,13 @@ class Oordeel:
     punten: int = 0
     max_punten: int = PUNTEN_VEREIST
     feedback: list[str] = field(default_factory=list)
+    # The learned verdict found it fout without a listed reason (actions/oefen_model.py).
+    afgeraden: bool = False
 
     @property
     def uitslag(self) -> str:
         """goed, matig or fout: the verdict in the labelled test set."""
-        if self.vermeden:
+        if self.vermeden or self.afgeraden:
             return "fout"
         return "goed" if self.gehaald else "matig"
 

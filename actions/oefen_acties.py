@@ -25,16 +25,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import voortgang
-from actions.beoordeling import beoordeel, woorden, zoek
+from actions.beoordeling import woorden, zoek
 from actions.coach_acties import BOEK as ADVIESBOEK
 from actions.coach_acties import advies
 from actions.echte_klant import is_echte_klant, laad_markers
 from actions.gelabeld import gelabeld_voorbeeld
+from actions.oefen_model import oordelaar
 from actions.oefenboek import Oefenboek, Scenario, laad_oefenboek
 from actions.scorekaart import scorekaart
 
 # Loaded and schema-checked once, when the action server starts, like the advice book.
 BOEK = laad_oefenboek()
+BEOORDEEL = oordelaar(BOEK)
 MARKERS = laad_markers()
 VOORTGANG = voortgang.laad_instellingen()
 FORM = "oefen_form"
@@ -138,7 +140,7 @@ class ValidateOefenForm(FormValidationAction):
             dispatcher.utter_message(text=BOEK.teksten["commando_tijdens_oefenen"])
             return {"oefen_antwoord": None}
         huidig = scenario.stappen[stap]
-        oordeel = beoordeel(BOEK, huidig.fase, tekst, huidig.beter, scenario.jargon)
+        oordeel = BEOORDEEL(BOEK, huidig.fase, tekst, huidig.beter, scenario.jargon)
         dispatcher.utter_message(text="\n".join(oordeel.feedback))
         uitslagen = [*(tracker.get_slot("oefen_oordelen") or []), oordeel.als_dict()]
         volgende = stap + 1

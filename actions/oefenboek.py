@@ -140,6 +140,7 @@ REGELS_SCHEMA: dict[str, Any] = {
             },
         },
         "willekeurig": _WOORDEN,
+        "beoordeling": {"enum": ["regels", "lerend"]},
         "teksten": {"type": "object", "additionalProperties": _TEKST},
     },
 }
@@ -179,6 +180,7 @@ TEKST_VELDEN: dict[str, tuple[str, ...]] = {
     "geen_antwoord": (),
     "commando_tijdens_oefenen": (),
     "beter": ("beter",),
+    "afgeraden": ("wat",),
     "klaar": ("titel", "score"),
     "eerste_keer": (),
     "vergelijking": ("vorige", "verschil", "gemiddeld", "aantal", "beste"),
@@ -275,6 +277,8 @@ class Oefenboek:
     ontkenningen: frozenset[str] = frozenset()
     # Spelling variants read as the usual word before any check ("ge" -> ("u",)).
     schrijfwijzen: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The learned verdict completes the rules (actions/oefen_model.py); off unless chosen.
+    lerend: bool = False
 
 
 def _laag(woorden: list[str]) -> tuple[str, ...]:
@@ -355,6 +359,7 @@ def _laad_regels(pad: Path, scenarios: dict[str, Scenario]) -> Oefenboek:
         scenarios,
         frozenset(_laag(data.get("ontkenningen", []))),
         {k.lower(): tuple(w.lower().split()) for k, w in data.get("schrijfwijzen", {}).items()},
+        data.get("beoordeling", "regels") == "lerend",
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from actions.oefen_gelabeld import VERZEGELD  # one marker for every sealed set
 from tools.domein import ROOT, fase_per_intent
 from tools.nlu_eval import GEEN_FASE, fase_van
 
@@ -55,9 +56,6 @@ class BlindScore:
     per_vorm: dict[str, float]
     per_fase_f1: dict[str, float]
     verwarring: dict[str, dict[str, int]]
-
-
-VERZEGELD = "VERZEGELD"
 
 
 def blinde_sets(map_: Path = BLIND) -> list[str]:

@@ -7,48 +7,35 @@ alternatief, geen_vraag) and the expected verdict (goed, matig, fout). Used by
     python -m tools.oefen_eval                # the figures per development set, and together
     python -m tools.oefen_eval --fouten       # and every miss, per phase, grouped by kind
     python -m tools.oefen_eval --fouten tests/oefenen/blind/auteur_s.yml
+    python -m tools.oefen_eval --cv           # rules, learned model and hybrid, one author out
+    python -m tools.oefen_eval --lerend FILE  # the rules completed by the learned verdict
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from actions.beoordeling import beoordeel
+from actions import oefen_model
+from actions.beoordeling import Oordeel, beoordeel
+from actions.oefen_gelabeld import (
+    GELABELD,
+    Gelabeld,
+    gemeten_sets,
+    lees_gelabeld,
+    ontwikkelsets,
+)
 from actions.oefenboek import FASEN, Oefenboek, laad_oefenboek
-from tools.blind import VERZEGELD
 from tools.domein import ROOT
 
-GELABELD = ROOT / "tests" / "oefenen"
-# The first blind set of issue 14 (authors s and t) became a development set in session 5.
-ONTWIKKEL_BLIND = GELABELD / "blind"
-# A later blind set (blind/setN/) is one once measured: GEMETEN marks it. A sealed set
-# (VERZEGELD) waits for its one measurement, so its files are never opened here.
-GEMETEN = "GEMETEN"
-
-
-def gemeten_sets(map_: Path = ONTWIKKEL_BLIND) -> list[Path]:
-    """The blind set folders that have had their one measurement, so may be tuned on."""
-    if not map_.exists():
-        return []
-    return sorted(
-        p
-        for p in map_.iterdir()
-        if p.is_dir() and (p / GEMETEN).exists() and not (p / VERZEGELD).exists()
-    )
-
-
-def ontwikkelsets() -> list[Path]:
-    """The labelled sets the judge may be tuned on."""
-    sets = sorted(GELABELD.glob("*.yml")) + sorted(ONTWIKKEL_BLIND.glob("auteur_*.yml"))
-    for map_ in gemeten_sets():
-        sets += sorted(map_.glob("auteur_*.yml"))
-    return sets
+__all__ = ["GELABELD", "gemeten_sets", "meet", "ontwikkelsets", "rapport"]
 
 
 @dataclass(frozen=True)
@@ -84,11 +71,13 @@ class Uitslag:
         ]
 
 
-def meet(pad: Path, boek: Oefenboek | None = None) -> Uitslag:
+def meet(pad: Path, boek: Oefenboek | None = None, lerend: bool = False) -> Uitslag:
+    """The judge on one labelled file; `lerend`: the rules completed by the learned verdict."""
     boek = boek or laad_oefenboek()
+    oordeel_van = oefen_model.beoordeel_lerend if lerend else beoordeel
     gevallen = []
     for rij in yaml.safe_load(pad.read_text(encoding="utf-8"))["antwoorden"]:
-        oordeel = beoordeel(boek, rij["fase"], rij["tekst"])
+        oordeel = oordeel_van(boek, rij["fase"], rij["tekst"])
         gevallen.append(
             Geval(
                 rij["fase"],
@@ -140,13 +129,168 @@ def rapport(uitslag: Uitslag, fouten: bool = True) -> str:
     return "\n".join(regels)
 
 
+# regels: the rule judge; model: the text model alone (words and phase); hybride: the model
+# with the rules' findings as features, never goed against a hard rule; aanvulling: the rules,
+# with fout where they say matig and the text model is sure (oefen_model.aanvulling).
+VARIANTEN = ("regels", "model", "hybride", "aanvulling")
+
+
+@dataclass(frozen=True)
+class Vouw:
+    """One held-out source in leave-one-author-out cross-validation."""
+
+    bron: str
+    n: int
+    vraagtype: float  # the rule judge's question type: the same in every variant
+    oordeel: dict[str, float]  # verdict accuracy per variant
+    train_s: float  # CPU seconds to train the text model on the other sources
+
+
+def _voorspel(
+    boek: Oefenboek,
+    train: list[Gelabeld],
+    train_regels: list[Oordeel],
+    test: list[Gelabeld],
+    regels: list[Oordeel],
+    c: float,
+    drempel: float,
+) -> tuple[dict[str, list[str]], float]:
+    teksten = [g.tekst for g in test]
+    begin = time.process_time()
+    alleen = oefen_model.train(boek, train, met_regels=False, c=c)
+    train_s = time.process_time() - begin
+    met = oefen_model.train(boek, train, train_regels, c=c)
+    kansen = [alleen.kansen(boek, o, t) for o, t in zip(regels, teksten, strict=True)]
+    voorspeld = {
+        "regels": [o.uitslag for o in regels],
+        "model": alleen.voorspel(boek, regels, teksten),
+        "hybride": [
+            oefen_model.hybride(o, u)
+            for o, u in zip(regels, met.voorspel(boek, regels, teksten), strict=True)
+        ],
+        "aanvulling": [
+            oefen_model.aanvulling(o, k, drempel) for o, k in zip(regels, kansen, strict=True)
+        ],
+    }
+    return voorspeld, train_s
+
+
+def kruisvalidatie(
+    paden: list[Path],
+    boek: Oefenboek,
+    c: float = oefen_model.C,
+    drempel: float = oefen_model.DREMPEL,
+) -> list[Vouw]:
+    """Leave one source (author, file) out: train on the others, judge the held-out one."""
+    per_bron = {pad.stem: lees_gelabeld(pad) for pad in paden}
+    regels = {b: [beoordeel(boek, g.fase, g.tekst) for g in gs] for b, gs in per_bron.items()}
+    vouwen = []
+    for bron, test in per_bron.items():
+        train = [g for b, gs in per_bron.items() if b != bron for g in gs]
+        train_regels = [o for b, os in regels.items() if b != bron for o in os]
+        voorspeld, train_s = _voorspel(boek, train, train_regels, test, regels[bron], c, drempel)
+        goed = {
+            v: sum(p == g.oordeel for p, g in zip(ps, test, strict=True)) / len(test)
+            for v, ps in voorspeld.items()
+        }
+        vraag = sum(o.vraagtype == g.vraagtype for o, g in zip(regels[bron], test, strict=True))
+        vouwen.append(Vouw(bron, len(test), vraag / len(test), goed, train_s))
+    return vouwen
+
+
+C_RASTER = (1.0, 4.0, 16.0)
+DREMPEL_RASTER = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def _aanvulling_goed(
+    boek: Oefenboek,
+    per_bron: dict[str, list[Gelabeld]],
+    regels: dict[str, list[Oordeel]],
+    bron: str,
+    c: float,
+) -> dict[float, int]:
+    """Per threshold: how many answers of `bron` aanvulling gets right, trained on the rest."""
+    train = [g for b, gs in per_bron.items() if b != bron for g in gs]
+    model = oefen_model.train(boek, train, met_regels=False, c=c)
+    kansen = [
+        model.kansen(boek, o, g.tekst) for o, g in zip(regels[bron], per_bron[bron], strict=True)
+    ]
+    return {
+        d: sum(
+            oefen_model.aanvulling(o, k, d) == g.oordeel
+            for o, k, g in zip(regels[bron], kansen, per_bron[bron], strict=True)
+        )
+        for d in DREMPEL_RASTER
+    }
+
+
+def genest(paden: list[Path], boek: Oefenboek) -> list[tuple[str, float, float, float]]:
+    """Nested leave-one-author-out: per held-out source, C and the threshold of aanvulling
+    are chosen by leave-one-author-out on the other sources only, then measured on it. So the
+    choice itself is part of what is measured: (source, C, threshold, accuracy)."""
+    per_bron = {pad.stem: lees_gelabeld(pad) for pad in paden}
+    regels = {b: [beoordeel(boek, g.fase, g.tekst) for g in gs] for b, gs in per_bron.items()}
+    uit = []
+    for bron in per_bron:
+        rest = {b: gs for b, gs in per_bron.items() if b != bron}
+        beste: tuple[float, float, float] = (-1.0, 0.0, 0.0)
+        for c in C_RASTER:
+            binnen = [_aanvulling_goed(boek, rest, regels, b, c) for b in rest]
+            for d in DREMPEL_RASTER:
+                gemiddeld = statistics.mean(
+                    g[d] / len(rest[b]) for g, b in zip(binnen, rest, strict=True)
+                )
+                beste = max(beste, (gemiddeld, c, d))
+        _, c, d = beste
+        goed = _aanvulling_goed(boek, per_bron, regels, bron, c)[d]
+        uit.append((bron, c, d, goed / len(per_bron[bron])))
+    return uit
+
+
+def cv_rapport(vouwen: list[Vouw]) -> str:
+    """A markdown table: per held-out source, the mean over sources, and all answers pooled."""
+    kop = "| achtergehouden bron | n | vraagtype | " + " | ".join(VARIANTEN) + " |"
+    regels = [kop, "|---|---:|---:|" + "---:|" * len(VARIANTEN)]
+    for v in vouwen:
+        cijfers = " | ".join(f"{v.oordeel[k]:.3f}" for k in VARIANTEN)
+        regels.append(f"| {v.bron} | {v.n} | {v.vraagtype:.3f} | {cijfers} |")
+    n = sum(v.n for v in vouwen)
+    gemiddeld = " | ".join(
+        f"**{statistics.mean(v.oordeel[k] for v in vouwen):.3f}**" for k in VARIANTEN
+    )
+    vraag_gem = statistics.mean(v.vraagtype for v in vouwen)
+    regels.append(f"| **gemiddelde per bron** | {n} | {vraag_gem:.3f} | {gemiddeld} |")
+    samen = " | ".join(f"{sum(v.oordeel[k] * v.n for v in vouwen) / n:.3f}" for k in VARIANTEN)
+    vraag_samen = sum(v.vraagtype * v.n for v in vouwen) / n
+    regels.append(f"| alle antwoorden samen | {n} | {vraag_samen:.3f} | {samen} |")
+    traagst = max(v.train_s for v in vouwen)
+    regels.append(f"\nTrainen (tekstmodel, per vouw): hoogstens {traagst:.2f} s CPU.")
+    return "\n".join(regels)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fouten", action="store_true", help="ook elke misser, per fase")
+    parser.add_argument("--cv", action="store_true", help="regels, model en hybride, per auteur")
+    parser.add_argument("--c", type=float, default=oefen_model.C, help="regularisatie (--cv)")
+    parser.add_argument("--lerend", action="store_true", help="regels + geleerd oordeel")
+    parser.add_argument("--genest", action="store_true", help="--cv met de keuze van C en drempel")
+    parser.add_argument("--drempel", type=float, default=oefen_model.DREMPEL, help="(--cv)")
     parser.add_argument("bestanden", nargs="*", type=Path, help="standaard: de ontwikkelsets")
     args = parser.parse_args(argv)
     boek = laad_oefenboek()
-    uitslagen = [meet(pad.resolve(), boek) for pad in args.bestanden or ontwikkelsets()]
+    if args.cv:
+        paden = [pad.resolve() for pad in args.bestanden] or ontwikkelsets()
+        print(cv_rapport(kruisvalidatie(paden, boek, args.c, args.drempel)))
+        if args.genest:
+            print("\n| achtergehouden bron | gekozen C | gekozen drempel | aanvulling |")
+            print("|---|---:|---:|---:|")
+            for bron, c, d, goed in genest(paden, boek):
+                print(f"| {bron} | {c:g} | {d:g} | {goed:.3f} |")
+        return 0
+    uitslagen = [
+        meet(pad.resolve(), boek, args.lerend) for pad in args.bestanden or ontwikkelsets()
+    ]
     for uitslag in uitslagen:
         print(rapport(uitslag, args.fouten))
     if len(uitslagen) > 1:

@@ -15,9 +15,9 @@ import itertools
 import sys
 
 from actions.adviesboek import ADVIES_MAP, Adviesboek, laad_adviesboek
-from actions.beoordeling import beoordeel
 from actions.coach import MAX_LENGTE, formatteer
 from actions.echte_klant import laad_markers
+from actions.oefen_model import oordelaar
 from actions.oefenboek import OEFEN_MAP, Oefenboek, laad_oefenboek
 from actions.voortgang import laad_instellingen
 from actions.yaml_bron import YamlBestand, YamlFout
@@ -88,6 +88,7 @@ def problemen_lengte(boek: Adviesboek) -> list[str]:
 def problemen_oefenen(oefenboek: Oefenboek) -> list[str]:
     """A scenario's model answer that the judge would not call 'goed' teaches the wrong thing."""
     uit = []
+    beoordeel = oordelaar(oefenboek)  # the judge the action server uses
     for scenario in oefenboek.scenarios.values():
         for i, stap in enumerate(scenario.stappen):
             oordeel = beoordeel(oefenboek, stap.fase, stap.beter, jargon=scenario.jargon)

@@ -1,0 +1,182 @@
+"""The learned verdict beside the rule judge (actions/oefen_model.py), and its evaluation."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from actions import oefen_model
+from actions.beoordeling import beoordeel
+from actions.oefen_gelabeld import GELABELD, lees_gelabeld, ontwikkelsets
+from actions.oefenboek import OEFEN_MAP, laad_oefenboek
+from actions.yaml_bron import YamlFout
+from tools.oefen_eval import VARIANTEN, cv_rapport, kruisvalidatie, main, meet
+from tools.validate import problemen_oefenen
+
+BOEK = laad_oefenboek()
+
+
+@pytest.fixture(scope="module")
+def model() -> oefen_model.Oordeelmodel:
+    return oefen_model.lerend_model()
+
+
+def test_het_model_traint_binnen_de_tijdslimiet() -> None:
+    gelabeld = [g for pad in ontwikkelsets() for g in lees_gelabeld(pad)]
+    assert len(gelabeld) >= 771
+    begin = time.process_time()  # CPU time: the machine is shared, the wall clock is not ours
+    oefen_model.train(BOEK, gelabeld, met_regels=False)
+    assert time.process_time() - begin <= oefen_model.TRAIN_LIMIET_S
+
+
+def test_kruisvalidatie_per_auteur_draait(capsys: pytest.CaptureFixture[str]) -> None:
+    paden = [GELABELD / "onafhankelijk.yml", *sorted((GELABELD / "blind").glob("auteur_*.yml"))]
+    vouwen = kruisvalidatie(paden, BOEK)
+    assert [v.bron for v in vouwen] == [p.stem for p in paden]
+    for vouw, pad in zip(vouwen, paden, strict=True):
+        assert set(vouw.oordeel) == set(VARIANTEN)
+        assert all(0.0 <= a <= 1.0 for a in vouw.oordeel.values())
+        # The rules learn nothing, so held out they score what they score on their own.
+        assert vouw.oordeel["regels"] == pytest.approx(meet(pad, BOEK).oordeel_nauwkeurigheid)
+    assert "gemiddelde per bron" in cv_rapport(vouwen)
+    assert main(["--cv", *map(str, paden)]) == 0
+    assert "| auteur_s | 80 |" in capsys.readouterr().out
+
+
+def test_hybride_noemt_een_harde_regel_nooit_goed(model: oefen_model.Oordeelmodel) -> None:
+    # Every labelled answer in which the rules find a listed thing to avoid.
+    gelabeld = [g for pad in ontwikkelsets() for g in lees_gelabeld(pad)]
+    oordelen = [beoordeel(BOEK, g.fase, g.tekst) for g in gelabeld]
+    fout = [(g, o) for g, o in zip(gelabeld, oordelen, strict=True) if o.vermeden]
+    assert len(fout) > 100
+    for g, o in fout:
+        assert oefen_model.hybride(o, "goed") == "fout"
+        kansen = model.kansen(BOEK, o, g.tekst)
+        assert oefen_model.aanvulling(o, kansen) == "fout"
+        assert oefen_model.beoordeel_lerend(BOEK, g.fase, g.tekst, model=model).uitslag == "fout"
+
+
+# Issue 14's four contradictions, now with the learned verdict: pressure is never goed; the
+# trader's line, help after the sale and praise for a colleague are never fout.
+@pytest.mark.parametrize(
+    ("fase", "tekst", "niet"),
+    [
+        ("afsluiting", "Het is de laatste, dus als u twijfelt is hij straks weg.", "goed"),
+        ("afsluiting", "Op is op, en alleen vandaag voor deze prijs.", "goed"),
+        ("contact", "Goedemorgen! Als u iets speciaals zoekt, vraag het gerust.", "fout"),
+        ("nazorg", "Veel plezier ermee! Heeft u thuis nog hulp nodig bij het instellen?", "fout"),
+        ("nazorg", "Die collega van de kassa is echt goed, belt u haar gerust. Tot ziens!", "fout"),
+    ],
+)
+def test_lerend_draait_een_seed_niet_om(
+    model: oefen_model.Oordeelmodel, fase: str, tekst: str, niet: str
+) -> None:
+    assert oefen_model.beoordeel_lerend(BOEK, fase, tekst, model=model).uitslag != niet
+
+
+def test_lerend_maakt_nooit_iets_goed_wat_de_regels_niet_goed_vinden(
+    model: oefen_model.Oordeelmodel,
+) -> None:
+    for pad in ontwikkelsets():
+        for g in lees_gelabeld(pad):
+            regels = beoordeel(BOEK, g.fase, g.tekst)
+            lerend = oefen_model.beoordeel_lerend(BOEK, g.fase, g.tekst, model=model)
+            assert (lerend.uitslag == "goed") == (regels.uitslag == "goed")
+            assert lerend.vraagtype == regels.vraagtype
+
+
+def test_fout_zonder_regel_geeft_algemene_nederlandse_feedback(
+    model: oefen_model.Oordeelmodel,
+) -> None:
+    afgeraden = []
+    for pad in ontwikkelsets():
+        for g in lees_gelabeld(pad):
+            oordeel = oefen_model.beoordeel_lerend(BOEK, g.fase, g.tekst, "Zo beter.", model=model)
+            if oordeel.afgeraden:
+                afgeraden.append(oordeel)
+    assert afgeraden, "het model vindt op de ontwikkelsets niets zeker fout: niets te testen"
+    for oordeel in afgeraden:
+        wat = BOEK.fasen[oordeel.fase].vereist.naam
+        assert oordeel.uitslag == "fout"
+        assert oordeel.vermeden == ()
+        assert oordeel.punten == 0
+        assert oordeel.feedback == [
+            BOEK.teksten["afgeraden"].format(wat=wat),
+            BOEK.teksten["beter"].format(beter="Zo beter."),
+        ]
+        assert oordeel.feedback[0].startswith("⚠️ Zo zou ik het niet zeggen")
+
+
+@pytest.mark.vijandig
+@pytest.mark.parametrize(
+    "tekst",
+    ["", "   ", "😀👍🙈", "?!?!", "Waar gaat u hem voor gebruiken? " * 160, "x" * 5000],
+)
+def test_vijandig_leeg_emoji_en_5000_tekens(model: oefen_model.Oordeelmodel, tekst: str) -> None:
+    for fase in BOEK.fasen:
+        oordeel = oefen_model.beoordeel_lerend(BOEK, fase, tekst, "Zo beter.", model=model)
+        assert oordeel.uitslag in {"goed", "matig", "fout"}
+        assert oordeel.feedback and all(regel.strip() for regel in oordeel.feedback)
+        assert oordeel.uitslag != "goed" or tekst.startswith("Waar")
+
+
+def test_elk_voorbeeldantwoord_scoort_goed_ook_lerend(model: oefen_model.Oordeelmodel) -> None:
+    for scenario in BOEK.scenarios.values():
+        for stap in scenario.stappen:
+            oordeel = oefen_model.beoordeel_lerend(
+                BOEK, stap.fase, stap.beter, jargon=scenario.jargon, model=model
+            )
+            assert oordeel.uitslag == "goed", (scenario.id, stap.beter)
+
+
+def test_de_standaard_blijft_de_regels(tmp_path: Path) -> None:
+    # Leave-one-author-out did not show the learned verdict better (docs/oefenen-meting.md).
+    assert not BOEK.lerend
+    assert oefen_model.oordelaar(BOEK) is beoordeel
+    assert problemen_oefenen(BOEK) == []
+
+
+@pytest.mark.vijandig
+def test_vijandig_een_verzegelde_set_wordt_niet_gelezen(tmp_path: Path) -> None:
+    (tmp_path / "VERZEGELD").write_text("", encoding="utf-8")
+    pad = tmp_path / "auteur_x.yml"
+    pad.write_text("antwoorden: []\n", encoding="utf-8")
+    with pytest.raises(PermissionError, match="verzegeld"):
+        lees_gelabeld(pad)
+
+
+@pytest.mark.vijandig
+def test_vijandig_onbekend_oordeel_in_de_trainingsdata(tmp_path: Path) -> None:
+    pad = tmp_path / "auteur_x.yml"
+    pad.write_text(
+        "antwoorden:\n"
+        "- {fase: contact, tekst: 'Hoi!', vraagtype: geen_vraag, oordeel: goed}\n"
+        "- {fase: contact, tekst: 'Hallo daar', vraagtype: geen_vraag, oordeel: prima}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="onbekend oordeel"):
+        oefen_model.train(BOEK, lees_gelabeld(pad), met_regels=False)
+
+
+def test_beoordeling_lerend_aanzetten_in_de_yaml(tmp_path: Path) -> None:
+    kopie = Path(shutil.copytree(OEFEN_MAP, tmp_path / "oefenen"))
+    pad = kopie / "regels.yml"
+    tekst = pad.read_text(encoding="utf-8")
+    pad.write_text(tekst.replace("beoordeling: regels", "beoordeling: lerend"), encoding="utf-8")
+    boek = laad_oefenboek(kopie)
+    assert boek.lerend
+    assert oefen_model.oordelaar(boek) is oefen_model.beoordeel_lerend
+    assert problemen_oefenen(boek) == []  # every model answer still goed with the learned verdict
+
+
+@pytest.mark.vijandig
+def test_vijandig_onbekende_beoordeling_noemt_bestand_en_sleutel(tmp_path: Path) -> None:
+    kopie = Path(shutil.copytree(OEFEN_MAP, tmp_path / "oefenen"))
+    pad = kopie / "regels.yml"
+    tekst = pad.read_text(encoding="utf-8")
+    pad.write_text(tekst.replace("beoordeling: regels", "beoordeling: slim"), encoding="utf-8")
+    with pytest.raises(YamlFout, match=r"regels\.yml.*beoordeling"):
+        laad_oefenboek(kopie)
