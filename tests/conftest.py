@@ -7,6 +7,7 @@ already running on 5005/5055 does not get in the way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -50,3 +51,15 @@ async def coach(coach_stack: stackmodule.Stack) -> AsyncIterator[Opstelling]:
     # The fake answers like Telegram: too long a text or callback_data is a 400.
     afgewezen = [a for a in opstelling.telegram.aanroepen if a.fout == "400"]
     assert not afgewezen, f"Telegram zou deze aanroepen weigeren: {afgewezen}"
+
+
+@pytest.fixture(autouse=True)
+def logs_bereikbaar() -> None:
+    """Every logger reaches caplog, whatever an earlier in-process server did to them.
+
+    Rasa and Sanic configure logging with dictConfig, which disables the loggers
+    that already exist; a test that starts one in-process would silence the next.
+    """
+    for logger in logging.Logger.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False

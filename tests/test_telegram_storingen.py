@@ -600,7 +600,10 @@ async def test_eigen_teksten_ook_als_html(bot: Opstelling) -> None:
 @pytest.fixture
 def eigen_lus() -> Iterator[None]:
     """run_telegram runs and closes an event loop of its own, as in production."""
-    oud = asyncio.get_event_loop_policy().get_event_loop()
+    try:
+        oud: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # an earlier asyncio.run() left the main thread without a loop
+        oud = None
     asyncio.set_event_loop(asyncio.new_event_loop())
     yield
     asyncio.set_event_loop(oud)

@@ -68,12 +68,13 @@ def test_vijandig_intent_zonder_regel_faalt(project: Path) -> None:
 def test_vijandig_voorbeeld_zonder_streepje_faalt(project: Path) -> None:
     pad = project / "data" / "nlu" / "bezwaar" / "basis.yml"
     tekst = pad.read_text(encoding="utf-8")
-    assert "    - te duur zegt ie\n" in tekst
-    pad.write_text(tekst.replace("    - te duur zegt ie\n", "    te duur zegt ie\n"), "utf-8")
+    assert "    - klant vind het te duur\n" in tekst
+    zin = "klant vind het te duur"
+    pad.write_text(tekst.replace(f"    - {zin}\n", f"    {zin}\n"), "utf-8")
     problemen = datacontrole.problemen(project / "data", project / "domain.yml")
-    regel = _regel_met(pad, "te duur zegt ie")
+    regel = _regel_met(pad, "klant vind het te duur")
     assert any(
-        p.startswith(f"{pad}, regel {regel}: intent 'bezwaar_prijs': de regel 'te duur zegt ie' ")
+        p.startswith(f"{pad}, regel {regel}: intent 'bezwaar_prijs': de regel '{zin}' ")
         and "begint niet met '- '" in p
         and "zet '- ' ervoor" in p
         for p in problemen

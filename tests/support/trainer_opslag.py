@@ -47,7 +47,12 @@ class Gesprekken:
         antwoord = httpx.post(
             f"{self.url}/webhooks/rest/webhook",
             params={"token": TOKEN},
-            json={"sender": verkoper, "message": tekst},
+            # "/..." is a button press: marked as the bot marks it, or the channel reads plain text.
+            json={
+                "sender": verkoper,
+                "message": tekst,
+                "metadata": {"bron": "knop" if tekst.startswith("/") else "tekst"},
+            },
             timeout=60,
         )
         antwoord.raise_for_status()
