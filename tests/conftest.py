@@ -54,12 +54,14 @@ async def coach(coach_stack: stackmodule.Stack) -> AsyncIterator[Opstelling]:
 
 
 @pytest.fixture(autouse=True)
-def logs_bereikbaar() -> None:
-    """Every logger reaches caplog, whatever an earlier in-process server did to them.
+def root_logger_terug() -> Iterator[None]:
+    """Each test leaves the root logger as it found it.
 
-    Rasa and Sanic configure logging with dictConfig, which disables the loggers
-    that already exist; a test that starts one in-process would silence the next.
+    An in-process `python -m bot` or stack start installs a handler with the token
+    filter (bot/logs.py); left behind, its secrets would mask text in every later test.
     """
-    for logger in logging.Logger.manager.loggerDict.values():
-        if isinstance(logger, logging.Logger):
-            logger.disabled = False
+    root = logging.getLogger()
+    handlers, niveau = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(niveau)
