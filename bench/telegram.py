@@ -18,6 +18,7 @@ import httpx
 from bench.measure import percentiel
 from bench.report import tabel
 from bench.targets import OPMAAK
+from bot.commands import payload_voor
 from bot.rasa_client import RasaClient
 from stack import launcher
 from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
@@ -32,9 +33,15 @@ BERICHTEN = [
     "ik denk er nog even over na",
     "ze vraagt of ze kan pinnen",
     "ze heeft hem gekocht",
-    "/fase_menu",
-    "/fase_overzicht",
+    "/tips",  # typed commands, as in the Telegram menu
+    "/fase",
 ]
+
+
+def zoals_de_bot(tekst: str) -> tuple[str, dict[str, str] | None]:
+    """What the bot sends Rasa for this text: a command as its marked payload."""
+    payload = payload_voor(tekst)
+    return (payload, {"bron": "commando"}) if payload else (tekst, None)
 
 
 async def beurt(o: Opstelling, chats: list[int], teksten: list[str]) -> list[float]:
@@ -69,7 +76,7 @@ async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[s
         direct = []
         for _ in range(berichten):
             begin = time.monotonic()
-            await rasa.stuur("direct", tekst())
+            await rasa.stuur("direct", *zoals_de_bot(tekst()))
             direct.append(time.monotonic() - begin)
         resultaten = {
             "Rasa direct, zonder bot": direct,
