@@ -18,7 +18,7 @@ from typing import Any
 from actions.adviesboek import laad_fasen
 from actions.beoordeling import woorden, zoek
 from actions.oefenboek import OEFEN_MAP
-from actions.yaml_bron import YamlBestand
+from actions.yaml_bron import YamlBestand, teksten_schema
 
 ECHTE_KLANT_BESTAND = OEFEN_MAP / "echte_klant.yml"
 ALLE_FASEN = frozenset(laad_fasen())
@@ -83,12 +83,7 @@ SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {"woorden": _WOORDEN},
         },
-        "teksten": {
-            "type": "object",
-            "required": list(TEKST_VELDEN),
-            "additionalProperties": False,
-            "properties": {k: {"type": "string", "minLength": 1} for k in TEKST_VELDEN},
-        },
+        "teksten": teksten_schema(TEKST_VELDEN),
     },
 }
 

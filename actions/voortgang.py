@@ -14,7 +14,7 @@ from typing import Any
 
 from actions.oefenboek import FASEN, OEFEN_MAP
 from actions.scorekaart import Sessie, getal
-from actions.yaml_bron import YamlBestand
+from actions.yaml_bron import YamlBestand, teksten_schema
 
 VOORTGANG_BESTAND = OEFEN_MAP / "voortgang.yml"
 TOTAAL = "totaal"  # the whole session's score, next to the phases
@@ -44,12 +44,7 @@ SCHEMA: dict[str, Any] = {
         "bewaar_sessies": {"type": "integer", "minimum": 1, "maximum": 200},
         "trend_sessies": {"type": "integer", "minimum": 1},
         "trend_drempel": {"type": "number", "exclusiveMinimum": 0},
-        "teksten": {
-            "type": "object",
-            "required": list(TEKST_VELDEN),
-            "additionalProperties": False,
-            "properties": {k: {"type": "string", "minLength": 1} for k in TEKST_VELDEN},
-        },
+        "teksten": teksten_schema(TEKST_VELDEN),
     },
 }
 

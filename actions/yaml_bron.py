@@ -120,3 +120,14 @@ class YamlBestand:
             except (KeyError, IndexError, ValueError) as fout:
                 namen = ", ".join(f"{{{v}}}" for v in toegestaan) or "geen velden"
                 raise self.fout(["teksten", sleutel], f"alleen {namen} mag erin ({fout})") from None
+
+
+def teksten_schema(velden: Iterable[str]) -> dict[str, Any]:
+    """JSON schema of a `teksten` block: exactly these texts, none empty."""
+    namen = list(velden)
+    return {
+        "type": "object",
+        "required": namen,
+        "additionalProperties": False,
+        "properties": {k: {"type": "string", "minLength": 1} for k in namen},
+    }
