@@ -138,10 +138,11 @@ def aanvulling(
     """The rules' verdict where they found something (goed or a listed thing to avoid); where
     they found neither (matig), the text model decides when it is confident: a rude line the
     lists do not know is fout, a good answer the phase's options do not recognise is goed. So
-    no hard rule and no answer the rules call goed ever changes."""
+    no hard rule, no denial the rules read and no answer the rules call goed ever changes."""
     if oordeel.uitslag != "matig":
         return oordeel.uitslag
-    if kansen.get("fout", 0.0) >= drempel:
+    # A denied thing to avoid ("ik ga u niet pushen") is never fout: the model reads no negation.
+    if kansen.get("fout", 0.0) >= drempel and not oordeel.ontkend:
         return "fout"
     if kansen.get("goed", 0.0) >= drempel_goed:
         return "goed"

@@ -9,6 +9,8 @@ alternatief, geen_vraag) and the expected verdict (goed, matig, fout). Used by
     python -m tools.oefen_eval --fouten tests/oefenen/blind/auteur_s.yml
     python -m tools.oefen_eval --cv           # rules, learned model and hybrid, one author out
     python -m tools.oefen_eval --lerend FILE  # the rules completed by the learned verdict
+    python -m tools.oefen_eval --cv --genest --kies-op auteur_w,auteur_x --oefenmap DIR
+        # choose C and thresholds on the authors the rules in DIR/regels.yml were not written from
 """
 
 from __future__ import annotations
@@ -284,9 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drempel", type=float, default=oefen_model.DREMPEL, help="(--cv)")
     parser.add_argument("--drempel-goed", type=float, default=oefen_model.DREMPEL_GOED)
     parser.add_argument("--kies-op", default="", help="--genest kiest alleen op deze bronnen (a,b)")
+    parser.add_argument(
+        "--oefenmap",
+        type=Path,
+        help="regels.yml en scenario's uit deze map, bv. de regels van een oudere commit",
+    )
     parser.add_argument("bestanden", nargs="*", type=Path, help="standaard: de ontwikkelsets")
     args = parser.parse_args(argv)
-    boek = laad_oefenboek()
+    boek = laad_oefenboek(args.oefenmap) if args.oefenmap else laad_oefenboek()
     if args.cv:
         paden = [pad.resolve() for pad in args.bestanden] or ontwikkelsets()
         drempels = (args.drempel, args.drempel_goed)
