@@ -10,6 +10,7 @@ docs/oefenen-meting.md, "Lerende beoordeling (sessie 5)", for why and how well.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -25,6 +26,7 @@ from actions.beoordeling import MAX_TEKENS, PUNTEN_VEREIST, Oordeel, beoordeel, 
 from actions.oefen_gelabeld import OORDELEN, Gelabeld, lees_gelabeld, ontwikkelsets
 from actions.oefenboek import Oefenboek, laad_oefenboek
 
+LOG = logging.getLogger(__name__)
 TRAIN_LIMIET_S = 2.0  # training runs once, on first use; the seller may not wait longer
 # Chosen by leave-one-author-out (tools/oefen_eval.py --cv --genest) on the authors the rules
 # were not written from: see docs/oefenen-meting.md for the grid and the held-out figures.
@@ -150,9 +152,13 @@ def aanvulling(
 
 
 @lru_cache(maxsize=1)
-def lerend_model() -> Oordeelmodel:
-    """The text model on every development set, trained once, on first use."""
+def lerend_model() -> Oordeelmodel | None:
+    """The text model on every development set, trained once, on first use; None where the
+    labelled answers are not there (a copy without tests/): then the rules judge alone."""
     gelabeld = [g for pad in ontwikkelsets() for g in lees_gelabeld(pad)]
+    if not gelabeld:
+        LOG.warning("Geen gelabelde antwoorden in tests/oefenen/: alleen de regels beoordelen.")
+        return None
     return train(laad_oefenboek(), gelabeld, met_regels=False)
 
 
@@ -170,9 +176,8 @@ class Oordelaar(Protocol):
 def oordelaar(boek: Oefenboek) -> Oordelaar:
     """The judge regels.yml chooses (`beoordeling:`); a learned one is trained right away, so
     the action server starts with it and no seller waits for it."""
-    if not boek.lerend:
+    if not boek.lerend or lerend_model() is None:
         return beoordeel
-    lerend_model()
     return beoordeel_lerend
 
 
@@ -190,6 +195,8 @@ def beoordeel_lerend(
     if oordeel.uitslag != "matig":
         return oordeel
     model = model or lerend_model()
+    if model is None:
+        return oordeel
     uitslag = aanvulling(oordeel, model.kansen(boek, oordeel, antwoord))
     wat = boek.fasen[fase].vereist.naam
     if uitslag == "goed":

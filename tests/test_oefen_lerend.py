@@ -21,7 +21,9 @@ BOEK = laad_oefenboek()
 
 @pytest.fixture(scope="module")
 def model() -> oefen_model.Oordeelmodel:
-    return oefen_model.lerend_model()
+    model = oefen_model.lerend_model()
+    assert model is not None
+    return model
 
 
 def test_het_model_traint_binnen_de_tijdslimiet() -> None:
@@ -225,3 +227,20 @@ def test_vijandig_onbekende_beoordeling_noemt_bestand_en_sleutel(tmp_path: Path)
     pad.write_text(tekst.replace("beoordeling: lerend", "beoordeling: slim"), encoding="utf-8")
     with pytest.raises(YamlFout, match=r"regels\.yml.*beoordeling"):
         laad_oefenboek(kopie)
+
+
+@pytest.mark.vijandig
+def test_vijandig_zonder_gelabelde_antwoorden_alleen_de_regels(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A copy of the project without tests/ (as in a packaged action server): no crash, the
+    # rules judge alone, and a Dutch warning in the log.
+    monkeypatch.setattr(oefen_model, "ontwikkelsets", list)
+    oefen_model.lerend_model.cache_clear()
+    try:
+        assert oefen_model.oordelaar(BOEK) is beoordeel
+        oordeel = oefen_model.beoordeel_lerend(BOEK, "contact", "Hoi!")
+        assert oordeel == beoordeel(BOEK, "contact", "Hoi!")
+        assert "Geen gelabelde antwoorden" in caplog.text
+    finally:
+        oefen_model.lerend_model.cache_clear()
