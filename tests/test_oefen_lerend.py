@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from actions import oefen_model
 from actions.beoordeling import PUNTEN_VEREIST, beoordeel
-from actions.oefen_gelabeld import GELABELD, lees_gelabeld, ontwikkelsets
-from actions.oefenboek import OEFEN_MAP, laad_oefenboek
+from actions.oefen_gelabeld import GELABELD, Gelabeld, lees_gelabeld, ontwikkelsets
+from actions.oefenboek import OEFEN_MAP, Oefenboek, laad_oefenboek
 from actions.yaml_bron import YamlFout
 from tools.oefen_eval import VARIANTEN, cv_rapport, kruisvalidatie, main, meet
 from tools.validate import problemen_oefenen
@@ -244,3 +245,28 @@ def test_vijandig_zonder_gelabelde_antwoorden_alleen_de_regels(
         assert "Geen gelabelde antwoorden" in caplog.text
     finally:
         oefen_model.lerend_model.cache_clear()
+
+
+# Development figures of the default judge, each set judged by a model trained without it
+# (docs/oefenen-meting.md, session 6): a floor, not a blind figure.
+LEREND_VLOER = {"auteur_w.yml": 0.91, "auteur_x.yml": 0.95}
+
+
+def test_lerend_meet_een_set_met_een_model_zonder_die_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    getraind: list[int] = []
+    train = oefen_model.train
+
+    def tel(
+        boek: Oefenboek, gelabeld: list[Gelabeld], *args: Any, **kwargs: Any
+    ) -> oefen_model.Oordeelmodel:
+        getraind.append(len(gelabeld))
+        return train(boek, gelabeld, *args, **kwargs)
+
+    monkeypatch.setattr(oefen_model, "train", tel)
+    alle = sum(len(lees_gelabeld(p)) for p in ontwikkelsets())
+    for pad in ontwikkelsets():
+        if pad.name in LEREND_VLOER:
+            uitslag = meet(pad, BOEK, lerend=True)
+            assert getraind[-1] == alle - len(uitslag.gevallen)
+            assert uitslag.oordeel_nauwkeurigheid >= LEREND_VLOER[pad.name], pad.name
+    assert len(getraind) == len(LEREND_VLOER)

@@ -4,7 +4,8 @@ Each labelled answer has a phase, the expected question type (open, gesloten,
 alternatief, geen_vraag) and the expected verdict (goed, matig, fout). Used by
 `make evaluate` (printed for trainers) and by the tests (thresholds).
 
-    python -m tools.oefen_eval                # the figures per development set, and together
+    python -m tools.oefen_eval                # the judge regels.yml chooses, per development set
+    python -m tools.oefen_eval --regels       # the rules alone
     python -m tools.oefen_eval --fouten       # and every miss, per phase, grouped by kind
     python -m tools.oefen_eval --fouten tests/oefenen/blind/auteur_s.yml
     python -m tools.oefen_eval --cv           # rules, learned model and hybrid, one author out
@@ -73,13 +74,25 @@ class Uitslag:
         ]
 
 
+def model_zonder(boek: Oefenboek, pad: Path) -> oefen_model.Oordeelmodel:
+    """The learned verdict trained on every development set except `pad`: a set is never
+    judged by a model that learned its own labels (a blind set just marked GEMETEN neither)."""
+    andere = [p for p in ontwikkelsets() if p.resolve() != pad.resolve()]
+    gelabeld = [g for p in andere for g in lees_gelabeld(p)]
+    return oefen_model.train(boek, gelabeld, met_regels=False)
+
+
 def meet(pad: Path, boek: Oefenboek | None = None, lerend: bool = False) -> Uitslag:
-    """The judge on one labelled file; `lerend`: the rules completed by the learned verdict."""
+    """The judge on one labelled file; `lerend`: the rules completed by the learned verdict,
+    trained without this file."""
     boek = boek or laad_oefenboek()
-    oordeel_van = oefen_model.beoordeel_lerend if lerend else beoordeel
+    model = model_zonder(boek, pad) if lerend else None
     gevallen = []
     for rij in yaml.safe_load(pad.read_text(encoding="utf-8"))["antwoorden"]:
-        oordeel = oordeel_van(boek, rij["fase"], rij["tekst"])
+        if model:
+            oordeel = oefen_model.beoordeel_lerend(boek, rij["fase"], rij["tekst"], model=model)
+        else:
+            oordeel = beoordeel(boek, rij["fase"], rij["tekst"])
         gevallen.append(
             Geval(
                 rij["fase"],
@@ -282,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cv", action="store_true", help="regels, model en hybride, per auteur")
     parser.add_argument("--c", type=float, default=oefen_model.C, help="regularisatie (--cv)")
     parser.add_argument("--lerend", action="store_true", help="regels + geleerd oordeel")
+    parser.add_argument("--regels", action="store_true", help="alleen de regels")
     parser.add_argument("--genest", action="store_true", help="--cv met de keuze van C en drempel")
     parser.add_argument("--drempel", type=float, default=oefen_model.DREMPEL, help="(--cv)")
     parser.add_argument("--drempel-goed", type=float, default=oefen_model.DREMPEL_GOED)
@@ -307,9 +321,10 @@ def main(argv: list[str] | None = None) -> int:
             for bron, c, (f, g), goed in genest(paden, boek, kies_op):
                 print(f"| {bron} | {c:g} | {f:g} | {g:g} | {goed:.3f} |")
         return 0
-    uitslagen = [
-        meet(pad.resolve(), boek, args.lerend) for pad in args.bestanden or ontwikkelsets()
-    ]
+    # Without a flag: the judge regels.yml chooses (`beoordeling:`), as the coach uses it.
+    lerend = args.lerend or (boek.lerend and not args.regels)
+    print(f"Beoordeling: {'regels + geleerd oordeel' if lerend else 'regels'}")
+    uitslagen = [meet(pad.resolve(), boek, lerend) for pad in args.bestanden or ontwikkelsets()]
     for uitslag in uitslagen:
         print(rapport(uitslag, args.fouten))
     if len(uitslagen) > 1:
