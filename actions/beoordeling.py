@@ -254,8 +254,16 @@ def _vragen(tekst: str, vw: Vraagwoorden) -> str:
     return " ".join(z for z in _ZIN_EINDE.split(tekst) if _vraagt(z, vw))
 
 
-def vermeden(boek: Oefenboek, fase: str, tekst: str, jargon: tuple[str, ...] = ()) -> list[str]:
-    """The kinds of things to avoid that this answer contains, e.g. ['budget']."""
+def vermeden(
+    boek: Oefenboek,
+    fase: str,
+    tekst: str,
+    jargon: tuple[str, ...] = (),
+    ontkenningen: frozenset[str] | None = None,
+) -> list[str]:
+    """The kinds of things to avoid that this answer contains, e.g. ['budget']; with
+    `ontkenningen=frozenset()` also those it only denies ("ik ga u niet pushen")."""
+    nee = boek.ontkenningen if ontkenningen is None else ontkenningen
     gelezen = lees(tekst, boek.schrijfwijzen)
     gewoon = uitgeschreven(tekst, boek.schrijfwijzen)
     fout = []
@@ -266,9 +274,9 @@ def vermeden(boek: Oefenboek, fase: str, tekst: str, jargon: tuple[str, ...] = (
             zegt = _jargon(regel, tekst, gelezen.woorden, jargon)
         elif regel.alleen_in_vraag:
             vragen = lees(_vragen(gewoon, boek.vraagtypen))
-            zegt = gezegd(vragen, regel.zinnen, boek.ontkenningen)
+            zegt = gezegd(vragen, regel.zinnen, nee)
         else:
-            zegt = gezegd(gelezen, regel.zinnen, boek.ontkenningen)
+            zegt = gezegd(gelezen, regel.zinnen, nee)
         if zegt:
             fout.append(regel.soort)
     return fout
@@ -285,6 +293,9 @@ class Oordeel:
     feedback: list[str] = field(default_factory=list)
     # The learned verdict found it fout without a listed reason (actions/oefen_model.py).
     afgeraden: bool = False
+    # Kinds to avoid whose phrases the answer only denies ("u heeft niks verkeerd gedaan"):
+    # the rules read the negation, so the learned verdict may not call it fout.
+    ontkend: tuple[str, ...] = ()
 
     @property
     def uitslag(self) -> str:
@@ -322,6 +333,7 @@ def beoordeel(
     soort = vraagtype(uitgeschreven(tekst, boek.schrijfwijzen), boek.vraagtypen)
     gehaald = any(optie_gehaald(o, w, soort) for o in regels.vereist.opties)
     fout = vermeden(boek, fase, tekst, jargon)
+    ontkend = [s for s in vermeden(boek, fase, tekst, jargon, frozenset()) if s not in fout]
     punten, maximum = _punten(regels, gehaald, soort, fout)
     if fout:
         uitleg = {r.soort: r.uitleg for r in boek.vermijden}
@@ -335,4 +347,6 @@ def beoordeel(
     feedback = [regel]
     if (fout or not gehaald) and beter:
         feedback.append(boek.teksten["beter"].format(beter=beter))
-    return Oordeel(fase, soort, gehaald, tuple(fout), punten, maximum, feedback)
+    return Oordeel(
+        fase, soort, gehaald, tuple(fout), punten, maximum, feedback, ontkend=tuple(ontkend)
+    )

@@ -181,6 +181,7 @@ TEKST_VELDEN: dict[str, tuple[str, ...]] = {
     "commando_tijdens_oefenen": (),
     "beter": ("beter",),
     "afgeraden": ("wat",),
+    "herkend": ("wat",),
     "klaar": ("titel", "score"),
     "eerste_keer": (),
     "vergelijking": ("vorige", "verschil", "gemiddeld", "aantal", "beste"),

@@ -18,6 +18,7 @@ from actions.beoordeling import (
     zoek,
 )
 from actions.oefen_acties import kies_scenario
+from actions.oefen_model import Oordelaar, oordelaar
 from actions.oefenboek import OEFEN_MAP, laad_oefenboek
 from actions.scorekaart import score, scorekaart
 from actions.yaml_bron import YamlFout
@@ -26,6 +27,11 @@ from tools.validate import problemen_oefenen
 
 BOEK = laad_oefenboek()
 VW = BOEK.vraagtypen
+# The rules alone, and the judge regels.yml chooses (the rules completed by the learned verdict):
+# what a seed recommends or forbids must hold for both.
+BEIDE = pytest.mark.parametrize(
+    "oordeel", [beoordeel, oordelaar(BOEK)], ids=["regels", "standaard"]
+)
 
 
 # --- question type (seed 001) -------------------------------------------------------------
@@ -60,9 +66,9 @@ def test_vraagtype(tekst: str, soort: str) -> None:
     assert vraagtype(tekst, VW) == soort
 
 
-# A blind set measured but not yet tuned on keeps its first figure as a floor
-# (docs/oefenen-meting.md).
-NOG_NIET_BIJGESTELD = {"auteur_w.yml": 0.86, "auteur_x.yml": 0.85}
+# The rules alone on the sets they were tuned on least (authors w and x; session 6 added rule
+# categories from their misses): development figures, not blind ones (docs/oefenen-meting.md).
+NOG_NIET_BIJGESTELD = {"auteur_w.yml": 0.90, "auteur_x.yml": 0.94}
 
 
 def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,10 +146,11 @@ def test_vermijden(fase: str, tekst: str, soort: str) -> None:
         ("nazorg", "Die collega van de kassa is echt goed, belt u haar gerust. Tot ziens!", "fout"),
     ],
 )
+@BEIDE
 def test_wat_een_seed_aanraadt_of_verbiedt_wordt_niet_omgedraaid(
-    fase: str, tekst: str, niet: str
+    oordeel: Oordelaar, fase: str, tekst: str, niet: str
 ) -> None:
-    assert beoordeel(BOEK, fase, tekst).uitslag != niet
+    assert oordeel(BOEK, fase, tekst).uitslag != niet
 
 
 # Session 5: rules from the seeds, each with an answer a seed recommends (never 'fout') and one it
@@ -231,8 +238,53 @@ def test_regels_uit_de_seeds(fase: str, tekst: str, uitslag: str) -> None:
         ("nazorg", "Ik bel de fabrikant zelf en laat het u morgen weten. Tot ziens!", "fout"),
     ],
 )
-def test_regels_ronde_2_uit_de_seeds(fase: str, tekst: str, niet: str) -> None:
-    assert beoordeel(BOEK, fase, tekst).uitslag != niet
+@BEIDE
+def test_regels_ronde_2_uit_de_seeds(oordeel: Oordelaar, fase: str, tekst: str, niet: str) -> None:
+    assert oordeel(BOEK, fase, tekst).uitslag != niet
+
+
+# Session 6: categories from the seeds rather than phrases (belittling or blaming the customer,
+# running down a colleague or another shop, hurrying; acknowledging disappointment, letting the
+# customer try, a direct offer, a colleague's help after the sale). New sentences, in no labelled
+# set; each with the judge alone and with the default judge.
+@pytest.mark.parametrize(
+    ("fase", "tekst", "niet"),
+    [
+        # Seed 001, bezwaar 1 and seed 002: the customer is not made small or blamed.
+        ("bezwaar", "Tja, u bent toch oud genoeg om dat zelf te beslissen?", "goed"),
+        ("bezwaar", "U begrijpt het echt niet, zo lastig is die app niet.", "goed"),
+        ("nazorg", "Dat is een domme vraag, dat leest u toch op de doos.", "goed"),
+        ("nazorg", "Niks gekocht? Dat was dan een halfuur van mijn tijd.", "goed"),
+        ("nazorg", "Dan moet u achteraf niet bij ons komen klagen.", "goed"),
+        # Seed 003 and seed 001, presentatie 3: no colleague or other shop run down.
+        ("bezwaar", "Mijn collega heeft dat toen echt helemaal verkeerd ingesteld.", "goed"),
+        (
+            "presentatie",
+            "Bij de bouwmarkt kopen ze wegwerpgereedschap, dit gaat jaren mee.",
+            "goed",
+        ),
+        # Seed 000: no hurrying.
+        ("afsluiting", "Ik zou maar opschieten, er kijken meer mensen naar.", "goed"),
+        # Seed 001, bezwaar: naming the disappointment acknowledges it; then a solution.
+        (
+            "bezwaar",
+            "Jammer dat de blauwe er niet meer is in uw maat. Ik kan hem voor u bestellen.",
+            "fout",
+        ),
+        # Seed 000: letting the customer touch and try opens the contact.
+        ("contact", "Hallo! Voel gerust even aan die wol, die is heerlijk zacht.", "fout"),
+        # Seed 001, afsluiten 2: a direct offer.
+        ("afsluiting", "Zal ik de lamp meteen voor u inpakken met een strik erom?", "fout"),
+        # Seed 001, einde verkoop 3: help through a colleague who knows it best.
+        ("nazorg", "Mijn collega Ahmed sluit hem morgen bij u aan. Fijne avond!", "fout"),
+        # Praise for a colleague and a negated blame stay fine.
+        ("nazorg", "Mijn collega is hier heel goed in, zij helpt u zo. Tot ziens!", "fout"),
+        ("bezwaar", "Dat ligt niet aan u, dat begrijp ik. Ik ruil hem meteen om.", "fout"),
+    ],
+)
+@BEIDE
+def test_categorieen_uit_de_seeds(oordeel: Oordelaar, fase: str, tekst: str, niet: str) -> None:
+    assert oordeel(BOEK, fase, tekst).uitslag != niet
 
 
 def test_vraagtype_leest_vlaams_en_telefoonspelling() -> None:

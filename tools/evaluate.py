@@ -17,6 +17,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from actions.oefenboek import laad_oefenboek
 from tools.blind import berichten, blinde_sets, scoor
 from tools.blind import rapport as blind_rapport
 from tools.blind import voorspel as voorspel_blind
@@ -198,7 +199,8 @@ def main() -> int:
 
     schrijf_rapporten(rasa_test_nlu(args.model, RAPPORTEN), RAPPORTEN)
     parse = laad_model_parser(args.model)
-    oefenen = "\n\n".join(rapport(meet(pad)) for pad in ontwikkelsets())
+    lerend = laad_oefenboek().lerend  # the judge the coach uses, each set judged held out
+    oefenen = "\n\n".join(rapport(meet(pad, lerend=lerend)) for pad in ontwikkelsets())
     (RAPPORTEN / "oefenen.txt").write_text(oefenen + "\n", encoding="utf-8")
     print(f"Oefenmodus, beoordeling tegen de gelabelde antwoorden:\n{oefenen}")
     for naam in blinde_sets():

@@ -4,11 +4,14 @@ Each labelled answer has a phase, the expected question type (open, gesloten,
 alternatief, geen_vraag) and the expected verdict (goed, matig, fout). Used by
 `make evaluate` (printed for trainers) and by the tests (thresholds).
 
-    python -m tools.oefen_eval                # the figures per development set, and together
+    python -m tools.oefen_eval                # the judge regels.yml chooses, per development set
+    python -m tools.oefen_eval --regels       # the rules alone
     python -m tools.oefen_eval --fouten       # and every miss, per phase, grouped by kind
     python -m tools.oefen_eval --fouten tests/oefenen/blind/auteur_s.yml
     python -m tools.oefen_eval --cv           # rules, learned model and hybrid, one author out
     python -m tools.oefen_eval --lerend FILE  # the rules completed by the learned verdict
+    python -m tools.oefen_eval --cv --genest --kies-op auteur_w,auteur_x --oefenmap DIR
+        # choose C and thresholds on the authors the rules in DIR/regels.yml were not written from
 """
 
 from __future__ import annotations
@@ -71,13 +74,25 @@ class Uitslag:
         ]
 
 
+def model_zonder(boek: Oefenboek, pad: Path) -> oefen_model.Oordeelmodel:
+    """The learned verdict trained on every development set except `pad`: a set is never
+    judged by a model that learned its own labels (a blind set just marked GEMETEN neither)."""
+    andere = [p for p in ontwikkelsets() if p.resolve() != pad.resolve()]
+    gelabeld = [g for p in andere for g in lees_gelabeld(p)]
+    return oefen_model.train(boek, gelabeld, met_regels=False)
+
+
 def meet(pad: Path, boek: Oefenboek | None = None, lerend: bool = False) -> Uitslag:
-    """The judge on one labelled file; `lerend`: the rules completed by the learned verdict."""
+    """The judge on one labelled file; `lerend`: the rules completed by the learned verdict,
+    trained without this file."""
     boek = boek or laad_oefenboek()
-    oordeel_van = oefen_model.beoordeel_lerend if lerend else beoordeel
+    model = model_zonder(boek, pad) if lerend else None
     gevallen = []
     for rij in yaml.safe_load(pad.read_text(encoding="utf-8"))["antwoorden"]:
-        oordeel = oordeel_van(boek, rij["fase"], rij["tekst"])
+        if model:
+            oordeel = oefen_model.beoordeel_lerend(boek, rij["fase"], rij["tekst"], model=model)
+        else:
+            oordeel = beoordeel(boek, rij["fase"], rij["tekst"])
         gevallen.append(
             Geval(
                 rij["fase"],
@@ -131,7 +146,7 @@ def rapport(uitslag: Uitslag, fouten: bool = True) -> str:
 
 # regels: the rule judge; model: the text model alone (words and phase); hybride: the model
 # with the rules' findings as features, never goed against a hard rule; aanvulling: the rules,
-# with fout where they say matig and the text model is sure (oefen_model.aanvulling).
+# and where they say matig the text model's fout or goed when it is sure (oefen_model.aanvulling).
 VARIANTEN = ("regels", "model", "hybride", "aanvulling")
 
 
@@ -153,7 +168,7 @@ def _voorspel(
     test: list[Gelabeld],
     regels: list[Oordeel],
     c: float,
-    drempel: float,
+    drempels: tuple[float, float],
 ) -> tuple[dict[str, list[str]], float]:
     teksten = [g.tekst for g in test]
     begin = time.process_time()
@@ -169,7 +184,7 @@ def _voorspel(
             for o, u in zip(regels, met.voorspel(boek, regels, teksten), strict=True)
         ],
         "aanvulling": [
-            oefen_model.aanvulling(o, k, drempel) for o, k in zip(regels, kansen, strict=True)
+            oefen_model.aanvulling(o, k, *drempels) for o, k in zip(regels, kansen, strict=True)
         ],
     }
     return voorspeld, train_s
@@ -179,7 +194,7 @@ def kruisvalidatie(
     paden: list[Path],
     boek: Oefenboek,
     c: float = oefen_model.C,
-    drempel: float = oefen_model.DREMPEL,
+    drempels: tuple[float, float] = (oefen_model.DREMPEL, oefen_model.DREMPEL_GOED),
 ) -> list[Vouw]:
     """Leave one source (author, file) out: train on the others, judge the held-out one."""
     per_bron = {pad.stem: lees_gelabeld(pad) for pad in paden}
@@ -188,7 +203,7 @@ def kruisvalidatie(
     for bron, test in per_bron.items():
         train = [g for b, gs in per_bron.items() if b != bron for g in gs]
         train_regels = [o for b, os in regels.items() if b != bron for o in os]
-        voorspeld, train_s = _voorspel(boek, train, train_regels, test, regels[bron], c, drempel)
+        voorspeld, train_s = _voorspel(boek, train, train_regels, test, regels[bron], c, drempels)
         goed = {
             v: sum(p == g.oordeel for p, g in zip(ps, test, strict=True)) / len(test)
             for v, ps in voorspeld.items()
@@ -199,7 +214,9 @@ def kruisvalidatie(
 
 
 C_RASTER = (1.0, 4.0, 16.0)
-DREMPEL_RASTER = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+UIT = 1.01  # a threshold no probability reaches: that half of aanvulling is off
+DREMPEL_RASTER = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, UIT)
+DREMPELS = [(f, g) for f in DREMPEL_RASTER for g in DREMPEL_RASTER]
 
 
 def _aanvulling_goed(
@@ -208,8 +225,9 @@ def _aanvulling_goed(
     regels: dict[str, list[Oordeel]],
     bron: str,
     c: float,
-) -> dict[float, int]:
-    """Per threshold: how many answers of `bron` aanvulling gets right, trained on the rest."""
+) -> dict[tuple[float, float], int]:
+    """Per pair of thresholds (fout, goed): how many answers of `bron` aanvulling gets right,
+    trained on the rest."""
     train = [g for b, gs in per_bron.items() if b != bron for g in gs]
     model = oefen_model.train(boek, train, met_regels=False, c=c)
     kansen = [
@@ -217,29 +235,32 @@ def _aanvulling_goed(
     ]
     return {
         d: sum(
-            oefen_model.aanvulling(o, k, d) == g.oordeel
+            oefen_model.aanvulling(o, k, *d) == g.oordeel
             for o, k, g in zip(regels[bron], kansen, per_bron[bron], strict=True)
         )
-        for d in DREMPEL_RASTER
+        for d in DREMPELS
     }
 
 
-def genest(paden: list[Path], boek: Oefenboek) -> list[tuple[str, float, float, float]]:
-    """Nested leave-one-author-out: per held-out source, C and the threshold of aanvulling
+def genest(
+    paden: list[Path], boek: Oefenboek, kies_op: frozenset[str] = frozenset()
+) -> list[tuple[str, float, tuple[float, float], float]]:
+    """Nested leave-one-author-out: per held-out source, C and the thresholds of aanvulling
     are chosen by leave-one-author-out on the other sources only, then measured on it. So the
-    choice itself is part of what is measured: (source, C, threshold, accuracy)."""
+    choice itself is part of what is measured: (source, C, thresholds, accuracy). `kies_op`:
+    choose only on these sources (the authors the rules were not written from; on the others
+    the rules are right by construction, which says nothing about a new author)."""
     per_bron = {pad.stem: lees_gelabeld(pad) for pad in paden}
     regels = {b: [beoordeel(boek, g.fase, g.tekst) for g in gs] for b, gs in per_bron.items()}
     uit = []
     for bron in per_bron:
         rest = {b: gs for b, gs in per_bron.items() if b != bron}
-        beste: tuple[float, float, float] = (-1.0, 0.0, 0.0)
+        keuze = [b for b in rest if not kies_op or b in kies_op]
+        beste: tuple[float, float, tuple[float, float]] = (-1.0, 0.0, (UIT, UIT))
         for c in C_RASTER:
-            binnen = [_aanvulling_goed(boek, rest, regels, b, c) for b in rest]
-            for d in DREMPEL_RASTER:
-                gemiddeld = statistics.mean(
-                    g[d] / len(rest[b]) for g, b in zip(binnen, rest, strict=True)
-                )
+            binnen = {b: _aanvulling_goed(boek, rest, regels, b, c) for b in keuze}
+            for d in DREMPELS:
+                gemiddeld = statistics.mean(binnen[b][d] / len(rest[b]) for b in keuze)
                 beste = max(beste, (gemiddeld, c, d))
         _, c, d = beste
         goed = _aanvulling_goed(boek, per_bron, regels, bron, c)[d]
@@ -274,23 +295,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cv", action="store_true", help="regels, model en hybride, per auteur")
     parser.add_argument("--c", type=float, default=oefen_model.C, help="regularisatie (--cv)")
     parser.add_argument("--lerend", action="store_true", help="regels + geleerd oordeel")
+    parser.add_argument("--regels", action="store_true", help="alleen de regels")
     parser.add_argument("--genest", action="store_true", help="--cv met de keuze van C en drempel")
     parser.add_argument("--drempel", type=float, default=oefen_model.DREMPEL, help="(--cv)")
+    parser.add_argument("--drempel-goed", type=float, default=oefen_model.DREMPEL_GOED)
+    parser.add_argument("--kies-op", default="", help="--genest kiest alleen op deze bronnen (a,b)")
+    parser.add_argument(
+        "--oefenmap",
+        type=Path,
+        help="regels.yml en scenario's uit deze map, bv. de regels van een oudere commit",
+    )
     parser.add_argument("bestanden", nargs="*", type=Path, help="standaard: de ontwikkelsets")
     args = parser.parse_args(argv)
-    boek = laad_oefenboek()
+    boek = laad_oefenboek(args.oefenmap) if args.oefenmap else laad_oefenboek()
     if args.cv:
         paden = [pad.resolve() for pad in args.bestanden] or ontwikkelsets()
-        print(cv_rapport(kruisvalidatie(paden, boek, args.c, args.drempel)))
+        drempels = (args.drempel, args.drempel_goed)
+        print(cv_rapport(kruisvalidatie(paden, boek, args.c, drempels)))
         if args.genest:
-            print("\n| achtergehouden bron | gekozen C | gekozen drempel | aanvulling |")
-            print("|---|---:|---:|---:|")
-            for bron, c, d, goed in genest(paden, boek):
-                print(f"| {bron} | {c:g} | {d:g} | {goed:.3f} |")
+            kies_op = frozenset(b for b in args.kies_op.split(",") if b)
+            print(
+                "\n| achtergehouden bron | gekozen C | drempel fout | drempel goed | aanvulling |"
+            )
+            print("|---|---:|---:|---:|---:|")
+            for bron, c, (f, g), goed in genest(paden, boek, kies_op):
+                print(f"| {bron} | {c:g} | {f:g} | {g:g} | {goed:.3f} |")
         return 0
-    uitslagen = [
-        meet(pad.resolve(), boek, args.lerend) for pad in args.bestanden or ontwikkelsets()
-    ]
+    # Without a flag: the judge regels.yml chooses (`beoordeling:`), as the coach uses it.
+    lerend = args.lerend or (boek.lerend and not args.regels)
+    print(f"Beoordeling: {'regels + geleerd oordeel' if lerend else 'regels'}")
+    uitslagen = [meet(pad.resolve(), boek, lerend) for pad in args.bestanden or ontwikkelsets()]
     for uitslag in uitslagen:
         print(rapport(uitslag, args.fouten))
     if len(uitslagen) > 1:
