@@ -67,8 +67,14 @@ def test_vraagtype(tekst: str, soort: str) -> None:
 
 
 # The rules alone on the sets they were tuned on least (authors w and x; session 6 added rule
-# categories from their misses): development figures, not blind ones (docs/oefenen-meting.md).
-NOG_NIET_BIJGESTELD = {"auteur_w.yml": 0.90, "auteur_x.yml": 0.94}
+# categories from their misses; y and z, blind set 5, since its one measurement): development
+# figures, not blind ones (docs/oefenen-meting.md).
+NOG_NIET_BIJGESTELD = {
+    "auteur_w.yml": 0.90,
+    "auteur_x.yml": 0.94,
+    "auteur_y.yml": 0.85,
+    "auteur_z.yml": 0.87,
+}
 
 
 def test_vraagtype_haalt_095_op_de_gelabelde_antwoorden(capsys: pytest.CaptureFixture[str]) -> None:
