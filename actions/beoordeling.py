@@ -110,10 +110,10 @@ def _ontkend(
     """A negation just before the phrase, in the same clause, or inside one of its `*`."""
     begin = max(0, positie - ONTKENNING_BEREIK)
     for i in range(positie - 1, begin - 1, -1):
+        if i + 1 in tekst.grenzen:  # "Ruilen kan niet, dan had u ...": the comma ends the denial
+            break
         if tekst.woorden[i] in nee:
             return True
-        if i in tekst.grenzen:  # "Ruilen kan niet, dan had u ..." : the comma ends the denial
-            break
     return any(nee.intersection(deel.split()) for deel in binnen if deel)
 
 

@@ -310,6 +310,10 @@ def test_een_ontkenning_geldt_alleen_in_haar_eigen_zinsdeel() -> None:
     assert "afkraken" not in vermeden(BOEK, "presentatie", "Die gaan na een jaar niet kapot.")
     tekst = "Dat begrijp ik, en de rits is van metaal, die gaat niet snel stuk."
     assert beoordeel(BOEK, "bezwaar", tekst).uitslag != "fout"
+    # A phrase that opens a sentence is not denied by the sentence before it (blind set 5).
+    tekst = "Mijn collega heeft u dus niks gevraagd? Typisch hem. Waar slaapt u nu op?"
+    assert "afkraken" in vermeden(BOEK, "behoefte", tekst)
+    assert beoordeel(BOEK, "behoefte", tekst).uitslag == "fout"
 
 
 def test_een_voorwaarde_is_geen_vraag() -> None:
