@@ -262,6 +262,7 @@ class Scenario:
     knop: str
     situatie: str
     stappen: tuple[Stap, ...]
+    bestand: Path = field(compare=False)  # the file it came from, for error messages
     jargon: tuple[str, ...] = ()
 
 
@@ -377,6 +378,7 @@ def _laad_scenario(pad: Path) -> Scenario:
         stappen=tuple(
             Stap(s["fase"], s["klant"].strip(), s["beter"].strip()) for s in data["stappen"]
         ),
+        bestand=pad,
         jargon=_laag(data.get("jargon", [])),
     )
 
