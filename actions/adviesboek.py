@@ -1,4 +1,4 @@
-"""The advice book: all coaching content, loaded once from actions/advies/*.yml.
+"""The advice book: all coaching content, loaded once from actions/inhoud/advies/*.yml.
 
 `fasen.yml` lists the phases in sales order, `producten.yml` the product kinds,
 `teksten.yml` the fixed texts of menus and the fallback, and one file per phase
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actions.yaml_bron import YamlBestand, YamlFout
+from actions.yaml_bron import INHOUD_MAP, YamlBestand, YamlFout
 
-ADVIES_MAP = Path(__file__).parent / "advies"
+ADVIES_MAP = INHOUD_MAP / "advies"
 
 _TEKST = {"type": "string", "minLength": 1}
 _ZEG = {

@@ -1,6 +1,6 @@
 """Judging a seller's practice answer: question type, phrases to avoid, what the step asks.
 
-All words come from actions/oefenen/regels.yml; this module only knows how to
+All words come from actions/inhoud/oefenen/regels.yml; this module only knows how to
 look for them. Text is compared in lower case without punctuation, on whole words.
 """
 

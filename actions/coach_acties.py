@@ -1,4 +1,4 @@
-"""Rasa custom actions. Thin wrappers: the logic is in coach.py, the content in advies/."""
+"""Rasa custom actions. Thin wrappers: the logic is in coach.py, the content in inhoud/advies/."""
 
 from __future__ import annotations
 

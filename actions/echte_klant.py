@@ -3,7 +3,7 @@
 The NLU's confidence alone cannot tell (docs/oefenen-meting.md): a practice answer about a
 price is as much "bezwaar" as a report of one. What differs is who speaks to whom: a report
 talks about the customer ("ze zegt", "er loopt een klant binnen", a quote), an answer talks
-to the customer (u, uw, a greeting). The markers are data (actions/oefenen/echte_klant.yml);
+to the customer (u, uw, a greeting). The markers are data (actions/inhoud/oefenen/echte_klant.yml);
 a message counts as real when the report markers win and the NLU recognises a phase.
 """
 

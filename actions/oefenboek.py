@@ -1,4 +1,4 @@
-"""The practice book: scenarios and judging rules, loaded once from actions/oefenen/.
+"""The practice book: scenarios and judging rules, loaded once from actions/inhoud/oefenen/.
 
 `regels.yml` holds the word lists of the checks and the texts of practice mode;
 `scenarios/*.yml` one simulated customer each. Both are checked against a schema
@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from actions.adviesboek import laad_fasen
-from actions.yaml_bron import YamlBestand, YamlFout
+from actions.yaml_bron import INHOUD_MAP, YamlBestand, YamlFout
 
-OEFEN_MAP = Path(__file__).parent / "oefenen"
-# The phases with a customer, in order (met_klant in actions/advies/fasen.yml).
+OEFEN_MAP = INHOUD_MAP / "oefenen"
+# The phases with a customer, in order (met_klant in actions/inhoud/advies/fasen.yml).
 FASEN = tuple(naam for naam, fase in laad_fasen().items() if fase.met_klant)
 VRAAGTYPEN = ("open", "gesloten", "alternatief", "geen_vraag")
 
@@ -263,6 +263,7 @@ class Scenario:
     knop: str
     situatie: str
     stappen: tuple[Stap, ...]
+    bestand: Path = field(compare=False)  # the file it came from, for error messages
     jargon: tuple[str, ...] = ()
 
 
@@ -378,6 +379,7 @@ def _laad_scenario(pad: Path) -> Scenario:
         stappen=tuple(
             Stap(s["fase"], s["klant"].strip(), s["beter"].strip()) for s in data["stappen"]
         ),
+        bestand=pad,
         jargon=_laag(data.get("jargon", [])),
     )
 

@@ -2,7 +2,7 @@
 
 `oefen_historie` keeps the last `bewaar_sessies` sessions; older ones are folded into
 `oefen_samenvatting` (per phase: count and average), so the slot stays bounded while
-/voortgang still shows the whole trend. Settings and texts: actions/oefenen/voortgang.yml.
+/voortgang still shows the whole trend. Settings and texts: actions/inhoud/oefenen/voortgang.yml.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ import yaml
 
 from actions.yaml_meldingen import schema_melding, yaml_probleem
 
+# The one place that knows where the trainers' content lives: advies/ and oefenen/ under it.
+INHOUD_MAP = Path(__file__).resolve().parent / "inhoud"
+
 
 class YamlFout(ValueError):
     """A trainer-facing error in a YAML file: file, line and what is wrong."""

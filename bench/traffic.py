@@ -19,7 +19,7 @@ from tools.domein import fase_per_intent
 
 TIMEOUT = 60.0  # seconds per request; a slower answer counts as lost
 OPWARM_PARSES = 5
-# One sale: a held-out message for each phase with a customer (actions/advies/fasen.yml).
+# One sale: a held-out message for each phase with a customer (actions/inhoud/advies/fasen.yml).
 VERKOOP_FASEN = tuple(naam for naam, fase in laad_fasen().items() if fase.met_klant)
 # The REST channel's line for a turn without an answer: it counts as lost.
 _KANALEN = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}

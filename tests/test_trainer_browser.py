@@ -28,6 +28,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from actions.adviesboek import ADVIES_MAP
 from stack import launcher as stackmodule
 from stack.paths import ROOT
 from tests.conftest import RASA_TEST_TOKEN
@@ -88,7 +89,7 @@ def app(
 ) -> Iterator[App]:
     project = tmp_path_factory.mktemp("trainer-project")
     shutil.copytree(ROOT / "data", project / "data")
-    shutil.copytree(ROOT / "actions" / "advies", project / "actions" / "advies")
+    shutil.copytree(ADVIES_MAP, project / ADVIES_MAP.relative_to(ROOT))
     for naam in ("domain.yml", "config.yml"):
         shutil.copy2(ROOT / naam, project / naam)
     port = stackmodule.free_port()
@@ -344,10 +345,11 @@ def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> Non
         ingelogd, formulier.find_element(By.CSS_SELECTOR, "button[type=submit]")
     )
     assert "Situatie bezwaar_garantie_te_kort toegevoegd" in melding, ingelogd.page_source[-3000:]
+    assert "actions/inhoud/advies/bezwaar.yml" in melding  # the trainer is told where it went
     assert "bezwaar_garantie_te_kort" in (project / "domain.yml").read_text(encoding="utf-8")
     regels = (project / "data" / "rules" / "bezwaar.yml").read_text(encoding="utf-8")
     assert "advies bij bezwaar_garantie_te_kort" in regels
-    advies = (project / "actions" / "advies" / "bezwaar.yml").read_text(encoding="utf-8")
+    advies = (project / "actions" / "inhoud" / "advies" / "bezwaar.yml").read_text("utf-8")
     assert "situatie: Garantie te kort" in advies
     nlu = (project / "data" / "nlu" / "bezwaar" / "inbox.yml").read_text(encoding="utf-8")
     assert "- klant vindt de garantie te kort\n" in nlu

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from actions.adviesboek import ADVIES_MAP, laad_adviesboek
+from actions.oefenboek import OEFEN_MAP, laad_oefenboek
 from actions.yaml_bron import YamlFout
 from tools import datacontrole, validate
 from tools.domein import DOMAIN, ROOT
@@ -198,15 +200,80 @@ def test_vijandig_yaml_fout_in_het_nederlands(
 
 
 @pytest.mark.vijandig
+def test_vijandig_zwak_voorbeeldantwoord_noemt_zijn_eigen_scenariobestand(tmp_path: Path) -> None:
+    """The file the scenario was read from, also when that is not the project's own folder."""
+    kopie = Path(shutil.copytree(OEFEN_MAP, tmp_path / "oefenen"))
+    pad = kopie / "scenarios" / "laptop.yml"
+    regels = pad.read_text(encoding="utf-8").splitlines()
+    i = next(i for i, r in enumerate(regels) if r.strip().startswith("beter:"))
+    regels[i] = regels[i].split("beter:")[0] + 'beter: "Kan ik u helpen?"'
+    pad.write_text("\n".join(regels) + "\n", encoding="utf-8")
+    (melding,) = validate.problemen_oefenen(laad_oefenboek(kopie))
+    assert melding.startswith(
+        f"{pad}, regel {i + 1}: stappen[1].beter: het voorbeeldantwoord scoort"
+    )
+
+
+def _project_kopie(tmp_path: Path) -> Path:
+    """The project as a trainer has it (code, data, content), without the heavy folders."""
+    kopie = tmp_path / "project"
+    weg = (".venv", "models", "var", ".git*", "tests", "reports", "results", "bench", "bot")
+    shutil.copytree(ROOT, kopie, ignore=shutil.ignore_patterns(*weg))
+    (kopie / ".venv").symlink_to(ROOT / ".venv")
+    return kopie
+
+
+@pytest.mark.vijandig
+@pytest.mark.parametrize(
+    ("bestand", "oud", "nieuw", "sleutel"),
+    [
+        (
+            "actions/inhoud/advies/bezwaar.yml",
+            "- tip:",
+            "- tipp:",
+            "adviezen.bezwaar_prijs.varianten[1]: verplichte sleutel 'tip' ontbreekt",
+        ),
+        (
+            "actions/inhoud/oefenen/scenarios/bank.yml",
+            "fase: bezwaar",
+            "fase: bezwar",
+            "stappen[4].fase: 'bezwar' kan niet; kies uit: contact",
+        ),
+        (
+            "actions/inhoud/oefenen/regels.yml",
+            "bevat: voordeel",
+            "bevat: voordelen",
+            "fasen.presentatie.vereist.een_van[1].bevat: onbekende lijst 'voordelen'",
+        ),
+    ],
+)
+def test_vijandig_fout_in_de_inhoud_noemt_pad_vanaf_de_projectmap_en_regel(
+    tmp_path: Path, bestand: str, oud: str, nieuw: str, sleutel: str
+) -> None:
+    """What a trainer sees from `make validate`: the content file as it is in the project."""
+    kopie = _project_kopie(tmp_path)
+    pad = kopie / bestand
+    tekst = pad.read_text(encoding="utf-8")
+    assert oud in tekst
+    pad.write_text(tekst.replace(oud, nieuw, 1), encoding="utf-8")
+    uit = subprocess.run(
+        [sys.executable, "-m", "tools.validate"],
+        cwd=kopie,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert uit.returncode == 1, uit.stdout + uit.stderr
+    assert f"FOUT {bestand}, regel {_regel_met(pad, nieuw)}: {sleutel}" in uit.stdout, uit.stdout
+
+
+@pytest.mark.vijandig
 def test_vijandig_make_validate_faalt_en_is_stil(tmp_path: Path) -> None:
     """The whole target on a project copy with a thin intent: a Dutch error, no library noise.
 
     `make -i` runs Rasa's own validation after ours fails, so its output is checked too.
     """
-    kopie = tmp_path / "project"
-    weg = (".venv", "models", "var", ".git*", "tests", "reports", "results", "bench", "bot")
-    shutil.copytree(ROOT, kopie, ignore=shutil.ignore_patterns(*weg))
-    (kopie / ".venv").symlink_to(ROOT / ".venv")
+    kopie = _project_kopie(tmp_path)
     domein = kopie / "domain.yml"
     domein.write_text(domein.read_text().replace("intents:\n", f"intents:\n  - {NIEUW}\n", 1))
     _voorbeelden(kopie / "data" / "nlu" / "bezwaar" / "sanne.yml", 6)

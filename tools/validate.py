@@ -18,7 +18,7 @@ from actions.adviesboek import ADVIES_MAP, Adviesboek, laad_adviesboek
 from actions.coach import MAX_LENGTE, formatteer
 from actions.echte_klant import laad_markers
 from actions.oefen_model import oordelaar
-from actions.oefenboek import OEFEN_MAP, Oefenboek, laad_oefenboek
+from actions.oefenboek import Oefenboek, laad_oefenboek
 from actions.voortgang import laad_instellingen
 from actions.yaml_bron import YamlBestand, YamlFout
 from tools import datacontrole
@@ -93,7 +93,7 @@ def problemen_oefenen(oefenboek: Oefenboek) -> list[str]:
         for i, stap in enumerate(scenario.stappen):
             oordeel = beoordeel(oefenboek, stap.fase, stap.beter, jargon=scenario.jargon)
             if oordeel.uitslag != "goed":
-                bron = YamlBestand(OEFEN_MAP / "scenarios" / f"{scenario.id}.yml")
+                bron = YamlBestand(scenario.bestand)
                 melding = (
                     f"het voorbeeldantwoord scoort '{oordeel.uitslag}' in fase {stap.fase}, "
                     f"moet 'goed' zijn: {oordeel.feedback[0]}"

@@ -43,7 +43,7 @@ class Instellingen:
 
     @property
     def project(self) -> Path:
-        """The folder with data/, domain.yml, config.yml and actions/advies/ (a copy in tests)."""
+        """The folder with data/, domain.yml, config.yml and actions/inhoud/ (a copy in tests)."""
         return self.data.parent
 
     def geheimen(self) -> list[str]:

@@ -3,7 +3,7 @@
 docs/trainers.md's recipe, as one transaction: the intent in domain.yml (intent
 list and the `fase` slot's mapping), the examples in data/nlu/<fase>/inbox.yml
 (trainer/labelen.py), a rule in data/rules/<fase>.yml and the advice in
-actions/advies/<fase>.yml. All four are written round-trip (ruamel.yaml: the
+actions/inhoud/advies/<fase>.yml. All four are written round-trip (ruamel.yaml: the
 comments and the order stay), then the checks of `make validate` run
 (labelen.controleer); if one fails, every file is put back as it was.
 """
@@ -18,12 +18,13 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from actions.adviesboek import ADVIES_MAP
 from stack.paths import ROOT
 from trainer import labelen
 from trainer.inbox import normaliseer
 
 NAAM = re.compile(r"[a-z][a-z0-9_]{2,60}")
-MAX_SITUATIE = 28  # characters of the title (actions/adviesboek.py's schema)
+MAX_SITUATIE = 28  # characters of the title (the schema in actions.adviesboek)
 MAX_ZEG = 3  # sentences per variant (idem)
 MIN_VARIANTEN = 2  # the coach never repeats itself (idem)
 
@@ -52,7 +53,7 @@ def _yaml(sequence: int, offset: int) -> YAML:
     return yaml
 
 
-DOMEIN_YAML = (4, 2)  # domain.yml and actions/advies/*.yml: `  - item`
+DOMEIN_YAML = (4, 2)  # domain.yml and actions/inhoud/advies/*.yml: `  - item`
 REGELS_YAML = (2, 0)  # data/rules/*.yml: `- rule:`
 
 
@@ -140,7 +141,7 @@ def voeg_toe(nieuw: NieuweSituatie, project: Path = ROOT) -> labelen.Resultaat:
     data, domain = project / "data", project / "domain.yml"
     nlu = data / "nlu" / nieuw.fase / "inbox.yml"
     regels = data / "rules" / f"{nieuw.fase}.yml"
-    advies = project / "actions" / "advies" / f"{nieuw.fase}.yml"
+    advies = project / ADVIES_MAP.relative_to(ROOT) / f"{nieuw.fase}.yml"
     with labelen._slot(data):  # one writer at a time, as labelling
         oud = {p: (p.read_bytes() if p.is_file() else None) for p in (domain, nlu, regels, advies)}
         try:
