@@ -39,13 +39,34 @@ def _waarden(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {str(k.value): (k, v) for k, v in node.value}
 
 
+_GELEZEN: dict[Path, tuple[tuple[int, int, int], YamlBestand | YamlFout]] = {}
+
+
+def gelezen(pad: Path) -> YamlBestand | YamlFout:
+    """One file, parsed, or its Dutch error; parsed again only when the file changed.
+
+    The trainer's web app checks after every label: it then parses one file, not all 180.
+    The key is (inode, mtime, size): an atomic write (os.replace) always gets a new inode.
+    """
+    try:
+        stat = pad.stat()
+    except OSError:
+        stat = None  # YamlBestand says in Dutch what is wrong
+    sleutel = (stat.st_ino, stat.st_mtime_ns, stat.st_size) if stat else (0, 0, -1)
+    if stat and (gevonden := _GELEZEN.get(pad)) is not None and gevonden[0] == sleutel:
+        return gevonden[1]
+    try:
+        bron: YamlBestand | YamlFout = YamlBestand(pad)
+    except YamlFout as fout:
+        bron = fout
+    _GELEZEN[pad] = (sleutel, bron)
+    return bron
+
+
 def yaml_bestanden(data: Path = DATA) -> Iterator[YamlBestand | YamlFout]:
     """Every YAML file under `data`, parsed, or the Dutch error that stops it."""
     for pad in sorted(data.rglob("*.yml")):
-        try:
-            yield YamlBestand(pad)
-        except YamlFout as fout:
-            yield fout
+        yield gelezen(pad)
 
 
 def _blokken_en_streepjes(bron: YamlBestand) -> tuple[list[Blok], list[str]]:
@@ -101,7 +122,10 @@ def nlu_blokken(data: Path = DATA) -> tuple[list[Blok], list[str], list[str]]:
 
 def domein_regels(domain: Path = DOMAIN) -> dict[str, int]:
     """Intent -> its line in domain.yml."""
-    intents = _waarden(YamlBestand(domain).node).get("intents")
+    bron = gelezen(domain)
+    if isinstance(bron, YamlFout):
+        raise bron
+    intents = _waarden(bron.node).get("intents")
     uit: dict[str, int] = {}
     for item in intents[1].value if intents else []:
         naam = item.value if isinstance(item, yaml.ScalarNode) else item.value[0][0].value

@@ -220,7 +220,6 @@ def maak_app(
                 intent,
                 data=instellingen.data,
                 domain=instellingen.project / "domain.yml",
-                config=instellingen.project / "config.yml",
             )
             if resultaat.ok:
                 waar = "genegeerd" if intent == NEGEREN else f"opgeslagen in {resultaat.bestand}"

@@ -5,7 +5,7 @@ list and the `fase` slot's mapping), the examples in data/nlu/<fase>/inbox.yml
 (trainer/labelen.py), a rule in data/rules/<fase>.yml and the advice in
 actions/advies/<fase>.yml. All four are written round-trip (ruamel.yaml: the
 comments and the order stay), then the checks of `make validate` run
-(labelen.controleer); if one fails, every file is put back as it was.
+(labelen.controleer_alles); if one fails, every file is put back as it was.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def voeg_toe(nieuw: NieuweSituatie, project: Path = ROOT) -> labelen.Resultaat:
                 labelen.schrijf_voorbeeld(nlu, tekst, nieuw.intent)
             _regel(regels, nieuw.intent)
             _advies(advies, nieuw)
-            meldingen = labelen.controleer(data, domain, project / "config.yml")
+            meldingen = labelen.controleer_alles(data, domain, project / "config.yml")
         except Exception as exc:  # a file that cannot be written: put everything back
             meldingen = [f"Schrijven mislukte: {exc}"]
         if meldingen:
