@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from actions.yaml_bron import YamlBestand, YamlFout
+from tools.bestandsversie import per_versie
 from tools.domein import DOMAIN, ROOT, fase_per_intent
 
 DATA = ROOT / "data"
@@ -39,28 +40,16 @@ def _waarden(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {str(k.value): (k, v) for k, v in node.value}
 
 
-_GELEZEN: dict[Path, tuple[tuple[int, int, int], YamlBestand | YamlFout]] = {}
+def _lees(pad: Path) -> YamlBestand | YamlFout:
+    try:
+        return YamlBestand(pad)
+    except YamlFout as fout:
+        return fout
 
 
 def gelezen(pad: Path) -> YamlBestand | YamlFout:
-    """One file, parsed, or its Dutch error; parsed again only when the file changed.
-
-    The trainer's web app checks after every label: it then parses one file, not all 180.
-    The key is (inode, mtime, size): an atomic write (os.replace) always gets a new inode.
-    """
-    try:
-        stat = pad.stat()
-    except OSError:
-        stat = None  # YamlBestand says in Dutch what is wrong
-    sleutel = (stat.st_ino, stat.st_mtime_ns, stat.st_size) if stat else (0, 0, -1)
-    if stat and (gevonden := _GELEZEN.get(pad)) is not None and gevonden[0] == sleutel:
-        return gevonden[1]
-    try:
-        bron: YamlBestand | YamlFout = YamlBestand(pad)
-    except YamlFout as fout:
-        bron = fout
-    _GELEZEN[pad] = (sleutel, bron)
-    return bron
+    """One file, parsed, or its Dutch error; parsed again only when the file changed."""
+    return per_versie("yaml", pad, _lees)
 
 
 def yaml_bestanden(data: Path = DATA) -> Iterator[YamlBestand | YamlFout]:

@@ -237,7 +237,7 @@ def maak_app(
         if van > tot:
             van, tot = tot, van
         cijfers = await in_thread(dashboard.cijfers, opslag, van=van, tot=tot, per=per)
-        grafieken = await in_thread(_grafieken, cijfers)
+        grafieken = await in_thread(_grafieken, opslag, van, tot, per)
         verkopen = await in_thread(dashboard.verkopen, opslag, van=van, tot=tot, limiet=25)
         return pagina(
             request,
@@ -334,13 +334,10 @@ TOESTANDEN = {
 }
 
 
-def _grafieken(cijfers: dashboard.Dashboard) -> list[tuple[str, str]]:
+def _grafieken(opslag: Opslag, van: date, tot: date, per: dashboard.Per) -> list[tuple[str, str]]:
     """(title, inline SVG) per chart; the XML prologue goes, the <svg> element stays."""
-    uit = []
-    for soort in dashboard.GRAFIEKEN:
-        svg = dashboard.grafiek_svg(cijfers, soort)
-        uit.append((TITELS.get(soort, soort), svg[svg.index("<svg") :]))
-    return uit
+    svgs = dashboard.grafieken(opslag, van=van, tot=tot, per=per)
+    return [(TITELS.get(soort, soort), svg[svg.index("<svg") :]) for soort, svg in svgs.items()]
 
 
 def _status(training: Training) -> dict[str, Any]:

@@ -10,7 +10,8 @@ NLU file and touches nothing else, so after a label:
 - of Rasa's checks, those an NLU file can fail run as Rasa runs them: Rasa's own
   reader (its YAML schema, the entity annotations) on each changed file, then
   Rasa's `Validator.verify_intents` and `verify_example_repetition_in_intents`
-  over all examples. Each file's examples are kept until that file changes.
+  over all examples. Each file's examples are kept until that file changes
+  (tools/bestandsversie.py).
 
 Rasa's story, rule, form, slot and domain checks read only domain.yml and
 data/rules and data/stories; tools.validate's advice checks read actions/ and
@@ -26,48 +27,33 @@ from pathlib import Path
 from typing import Any
 
 from tools import datacontrole
+from tools.bestandsversie import per_versie
 
-_NLU: dict[Path, tuple[tuple[int, int, int], list[Any] | str]] = {}
-_DOMEIN: dict[Path, tuple[tuple[int, int, int], Any]] = {}
 _NIET_IN_DOMEIN = re.compile(r"labeled with intent '(.+?)'\. This intent is not listed")
 _GEEN_VOORBEELDEN = re.compile(r"The intent '(.+?)' is listed in the domain file, but is not")
 _DUBBEL = re.compile(r"The example '(.*)' was found labeled .* labeled with: (.+)\.$", re.S)
 
 
-def _sleutel(pad: Path) -> tuple[int, int, int]:
-    stat = pad.stat()
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
-
-
 def _voorbeelden(pad: Path) -> list[Any] | str:
-    """Rasa's messages of one NLU file, or Rasa's own error for it; cached per file version."""
+    """Rasa's messages of one NLU file, or Rasa's own error for it."""
     from rasa.shared.exceptions import RasaException
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-    sleutel = _sleutel(pad)
-    if (gevonden := _NLU.get(pad)) is not None and gevonden[0] == sleutel:
-        return gevonden[1]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # datacontrole says it in Dutch (a line without '- ')
             uitslag: list[Any] | str = RasaYAMLReader().read(pad).training_examples
     except (RasaException, ValueError) as fout:
         uitslag = f"{pad}: Rasa kan dit bestand niet lezen: {str(fout).splitlines()[0]}"
-    _NLU[pad] = (sleutel, uitslag)
     return uitslag
 
 
 def _domein(domain: Path) -> Any:
     from rasa.shared.core.domain import Domain
 
-    sleutel = _sleutel(domain)
-    if (gevonden := _DOMEIN.get(domain)) is not None and gevonden[0] == sleutel:
-        return gevonden[1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Slot auto-fill has been removed": Rasa's own notice
-        geladen = Domain.load(domain)
-    _DOMEIN[domain] = (sleutel, geladen)
-    return geladen
+        return Domain.load(domain)
 
 
 def _in_het_nederlands(melding: str, bestanden: dict[str, list[Path]], domain: Path) -> str:
@@ -98,7 +84,7 @@ def rasa_nlu(data: Path, domain: Path) -> list[str]:
     voorbeelden: list[Any] = []
     bestanden: dict[str, list[Path]] = {}
     for pad in sorted((data / "nlu").rglob("*.yml")):
-        uitslag = _voorbeelden(pad)
+        uitslag = per_versie("rasa_nlu", pad, _voorbeelden)
         if isinstance(uitslag, str):
             problemen.append(uitslag)
             continue
@@ -106,10 +92,14 @@ def rasa_nlu(data: Path, domain: Path) -> list[str]:
         for intent in {v.get("intent") for v in uitslag if v.get("intent")}:
             bestanden.setdefault(intent, []).append(pad)
     try:
-        domein = _domein(domain)
+        domein = per_versie("rasa_domein", domain, _domein)
     except (RasaException, ValueError, OSError) as fout:
         return [*problemen, f"{domain}: Rasa kan het domein niet lezen: {fout}"]
-    validator = Validator(domein, TrainingData(voorbeelden), StoryGraph([]), {})
+    nlu = TrainingData()
+    # Not TrainingData(voorbeelden): its de-duplication hashes every message (most of the
+    # time here) and changes neither check: both look at the set of intents per text.
+    nlu.training_examples = voorbeelden
+    validator = Validator(domein, nlu, StoryGraph([]), {})
     with warnings.catch_warnings(record=True) as gezien:
         warnings.simplefilter("always")
         ok = validator.verify_intents(ignore_warnings=False)

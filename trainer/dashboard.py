@@ -117,12 +117,27 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
 
     The database counts per period (local midnights as boundaries, so a day with a
     clock change is still one day); only practice sessions are read event by event.
+    Kept until the store or domain.yml changes (Opslag.onthoud).
     """
+    sleutel = ("cijfers", van, tot, per, DOMAIN.stat().st_mtime_ns)
+    return opslag.onthoud(sleutel, lambda: _cijfers(opslag, van, tot, per))
+
+
+def grafieken(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> dict[str, str]:
+    """Every chart of GRAFIEKEN as SVG; drawn again only when the store changed."""
+    sleutel = ("grafieken", van, tot, per, DOMAIN.stat().st_mtime_ns)
+    return opslag.onthoud(
+        sleutel,
+        lambda: {s: grafiek_svg(cijfers(opslag, van=van, tot=tot, per=per), s) for s in GRAFIEKEN},
+    )
+
+
+def _cijfers(opslag: Opslag, van: date, tot: date, per: Per) -> Dashboard:
     perioden = list(_perioden(van, tot, per).values())
     grenzen = [_grenzen(p.begin, p.begin)[0] for p in perioden]
     grenzen.append(_grenzen(van, tot)[1])
     grenzen[0] = max(grenzen[0], _grenzen(van, tot)[0])  # a week can start before `van`
-    fasen = _fasen()
+    fasen = fase_per_intent(DOMAIN)  # read again only when domain.yml changed
     situaties: Counter[str] = Counter()
     for i, intent, n in opslag.tel(grenzen, "user", "intent_name"):
         perioden[i].berichten += n
@@ -166,19 +181,6 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
     )
 
 
-_FASEN: dict[tuple[str, int], dict[str, str]] = {}
-
-
-def _fasen() -> dict[str, str]:
-    """intent -> fase from domain.yml, read again only when the file changed."""
-    sleutel = (str(DOMAIN), DOMAIN.stat().st_mtime_ns)
-    if (gevonden := _FASEN.get(sleutel)) is None:  # .get: the web app reads from threads
-        gevonden = fase_per_intent(DOMAIN)
-        _FASEN.clear()
-        _FASEN[sleutel] = gevonden
-    return gevonden
-
-
 def _verkopen_van(events: list[Event]) -> list[list[Event]]:
     """One seller's events split into sales.
 
@@ -199,6 +201,12 @@ def _verkopen_van(events: list[Event]) -> list[list[Event]]:
 
 def verkopen(opslag: Opslag, *, van: date, tot: date, limiet: int = 50) -> list[Verkoop]:
     """The latest sales with a message in the period, newest first (links to the timeline)."""
+    return opslag.onthoud(
+        ("verkopen", van, tot, limiet), lambda: _verkopen(opslag, van, tot, limiet)
+    )
+
+
+def _verkopen(opslag: Opslag, van: date, tot: date, limiet: int) -> list[Verkoop]:
     begin, eind = _grenzen(van, tot)
     soorten = ["user", "action", "session_started"]
     events = opslag.events(soorten, tot=eind, namen=[NIEUWE_KLANT], met_data=False)

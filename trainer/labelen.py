@@ -28,6 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from stack.paths import RASA, ROOT
+from tools.bestandsversie import per_versie
 from tools.domein import DOMAIN, fase_per_intent, platte_tekst
 from trainer import controle, proces
 
@@ -64,29 +65,29 @@ def genegeerd(data: Path = DATA) -> list[str]:
 
 _INTENT = re.compile(r"^-\s*intent:\s*(\S+)")
 _VOORBEELD = re.compile(r"^\s+-\s+(.+?)\s*$")
-_cache: dict[tuple, dict[str, tuple[str, Path]]] = {}
 
 
 def bekende_voorbeelden(data: Path = DATA) -> dict[str, tuple[str, Path]]:
-    """Every training example, normalised: (intent, file). A line scan, cached by file times."""
+    """Every training example, normalised: (intent, file). A line scan, kept per file version."""
+    uit: dict[str, tuple[str, Path]] = {}
+    for pad in sorted((data / "nlu").rglob("*.yml")):
+        for tekst, waarde in per_versie("voorbeelden", pad, _voorbeelden_in).items():
+            uit.setdefault(tekst, waarde)
+    return uit
+
+
+def _voorbeelden_in(pad: Path) -> dict[str, tuple[str, Path]]:
     from trainer.inbox import normaliseer  # one normal form for the inbox and the dedup
 
-    bestanden = sorted((data / "nlu").rglob("*.yml"))
-    sleutel = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in bestanden)
-    if (gevonden := _cache.get(sleutel)) is not None:  # .get: the web app reads from threads
-        return gevonden
     uit: dict[str, tuple[str, Path]] = {}
-    for pad in bestanden:
-        intent = None
-        for regel in pad.read_text(encoding="utf-8").splitlines():
-            if m := _INTENT.match(regel):
-                intent = m.group(1)
-            elif intent and regel[:1] == " " and (m := _VOORBEELD.match(regel)):
-                uit.setdefault(normaliseer(platte_tekst(m.group(1))), (intent, pad))
-            elif regel[:1] not in (" ", ""):
-                intent = intent if regel.lstrip().startswith(("examples", "#")) else None
-    _cache.clear()
-    _cache[sleutel] = uit
+    intent = None
+    for regel in pad.read_text(encoding="utf-8").splitlines():
+        if m := _INTENT.match(regel):
+            intent = m.group(1)
+        elif intent and regel[:1] == " " and (m := _VOORBEELD.match(regel)):
+            uit.setdefault(normaliseer(platte_tekst(m.group(1))), (intent, pad))
+        elif regel[:1] not in (" ", ""):
+            intent = intent if regel.lstrip().startswith(("examples", "#")) else None
     return uit
 
 
