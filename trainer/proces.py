@@ -17,7 +17,7 @@ from stack.paths import ROOT
 
 STIL = {"TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_RUIS = ("Warning", "warnings.warn", "DeprecationWarning", "import ", "from ", "Processed story")
+_RUIS = ("Warning", "warnings.warn", "DeprecationWarning", "import ", "from ")
 
 
 def schoon(regel: str) -> str:
