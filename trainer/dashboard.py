@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from tools.domein import DOMAIN, fase_per_intent
 from trainer.opslag import Event, Opslag
@@ -309,6 +310,9 @@ def grafiek_svg(dashboard: Dashboard, soort: str) -> str:
         )
         as_.set_title(f"{sessies} oefensessies{deel}", fontsize=9)
     as_.tick_params(axis="x", labelrotation=45, labelsize=7)
+    for as_w in figuur.axes:  # four numbers on a value axis are enough; every tick costs time
+        waarde_as = as_w.xaxis if soort == "situaties" else as_w.yaxis
+        waarde_as.set_major_locator(MaxNLocator(nbins=4))
     uit = io.StringIO()
     # Text stays text (searchable, smaller); matplotlib escapes it for XML.
     with rc_context({"svg.fonttype": "none"}):
