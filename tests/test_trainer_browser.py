@@ -224,16 +224,21 @@ def test_vijandig_scripttekst_van_verkoper_staat_als_tekst_in_de_inbox(
     assert not ingelogd.find_elements(By.CSS_SELECTOR, "main img")
 
 
-@pytest.mark.timeout(LABEL_TIMEOUT * 2)
-def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
-    ingelogd: WebDriver, app: App
-) -> None:
-    items = ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
-    item = next(
+def _gewoon_item(browser: WebDriver) -> WebElement:
+    """The first inbox item that is not one of the hostile messages."""
+    items = browser.find_elements(By.CSS_SELECTOR, "li.item")
+    return next(
         i
         for i in items
         if i.find_element(By.CSS_SELECTOR, ".tekst").text not in VIJANDIGE_BERICHTEN
     )
+
+
+@pytest.mark.timeout(LABEL_TIMEOUT * 2)
+def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
+    ingelogd: WebDriver, app: App
+) -> None:
+    item = _gewoon_item(ingelogd)
     tekst = item.find_element(By.CSS_SELECTOR, ".tekst").text
     for soort in ("button.top3", "button.buiten", "button.negeren", "select[name=keuze]"):
         assert item.find_elements(By.CSS_SELECTOR, soort), soort
@@ -423,12 +428,7 @@ def test_vijandig_login_stuurt_nooit_naar_een_andere_site(browser: WebDriver, ap
 
 @pytest.mark.timeout(LABEL_TIMEOUT * 2)
 def test_buiten_domein_met_een_klik(ingelogd: WebDriver, app: App) -> None:
-    items = ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
-    item = next(
-        i
-        for i in items
-        if i.find_element(By.CSS_SELECTOR, ".tekst").text not in VIJANDIGE_BERICHTEN
-    )
+    item = _gewoon_item(ingelogd)
     tekst = item.find_element(By.CSS_SELECTOR, ".tekst").text
     melding = _klik_en_wacht(ingelogd, item.find_element(By.CSS_SELECTOR, "button.buiten"))
     assert f"toegevoegd aan {labelen.BUITEN_DOMEIN}" in melding, melding
