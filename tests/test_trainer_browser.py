@@ -334,6 +334,20 @@ def test_training_pagina_peilt_de_status(ingelogd: WebDriver, app: App) -> None:
     assert {"toestand", "regels", "bezig"} <= set(status)
 
 
+# make validate's 25 examples per situation, in the four forms of docs/fasegids.md.
+GARANTIE_VOORBEELDEN = [
+    zin.format(product=product)
+    for zin in (
+        "klant vindt de garantie op de {product} te kort",
+        "ze zegt dat twee jaar garantie op een {product} weinig is",
+        "hoe reageer ik als de garantie van de {product} te kort is",
+        "hij twijfelt aan de {product} omdat de garantie maar kort is",
+        "ik weet niet wat ik moet zeggen over de korte garantie op de {product}",
+    )
+    for product in ("laptop", "wasmachine", "fiets", "bank", "koelkast")
+]
+
+
 @pytest.mark.timeout(LABEL_TIMEOUT * 2)
 def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> None:
     project = app.data.parent
@@ -343,7 +357,7 @@ def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> Non
     velden = {
         "intent": "bezwaar_garantie_te_kort",
         "titel": "Garantie te kort",
-        "voorbeelden": "klant vindt de garantie te kort\nze zegt dat twee jaar garantie weinig is",
+        "voorbeelden": "\n".join(GARANTIE_VOORBEELDEN),
         "tip1": "Erken de zorg en noem wat de winkel na de garantie nog doet.",
         "zeg1": "Dat snap ik. Mag ik vertellen wat wij doen als er na twee jaar iets is?",
         "tip2": "Vraag waar de klant bang voor is, en antwoord op precies dat.",
@@ -361,7 +375,7 @@ def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> Non
     advies = (project / "actions" / "advies" / "bezwaar.yml").read_text(encoding="utf-8")
     assert "situatie: Garantie te kort" in advies
     nlu = (project / "data" / "nlu" / "bezwaar" / "inbox.yml").read_text(encoding="utf-8")
-    assert "- klant vindt de garantie te kort\n" in nlu
+    assert "- klant vindt de garantie op de laptop te kort\n" in nlu
     assert labelen.controleer(app.data, project / "domain.yml") == []
 
 

@@ -141,13 +141,17 @@ def controleer(data: Path = DATA, domain: Path = DOMAIN) -> list[str]:
 
 
 def controleer_alles(data: Path = DATA, domain: Path = DOMAIN, config: Path = CONFIG) -> list[str]:
-    """All of `make validate` on this data folder (tens of seconds): for a new situation."""
+    """All of `make validate` (tens of seconds): for a new situation, which changes more.
+
+    The data checks run in-process on this data folder; `tools.validate` as a command
+    checks the project's own advice files (its paths are fixed), Rasa every file given.
+    """
     paden = ["--data", str(data), "--domain", str(domain), "--config", str(config)]
     opdrachten = [
         [RASA, "data", "validate", "--fail-on-warnings", "--quiet", *paden],
         [sys.executable, "-m", "tools.validate"],
     ]
-    meldingen: list[str] = []
+    meldingen = controleer(data, domain)
     # Both at once: Rasa's check reads every NLU file and takes most of the time.
     with ThreadPoolExecutor(len(opdrachten)) as pool:
         for uitvoer, code in pool.map(_draai, opdrachten):

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from stack.paths import ROOT
+from tools.datacontrole import MIN_VOORBEELDEN
 from trainer import labelen
 from trainer.inbox import normaliseer
 
@@ -75,8 +76,11 @@ def problemen(nieuw: NieuweSituatie, project: Path = ROOT) -> list[str]:
         uit.append(f"De situatie '{nieuw.intent}' bestaat al (fase {bekend[nieuw.intent]}).")
     if not 1 <= len(nieuw.titel) <= MAX_SITUATIE:
         uit.append(f"De titel is 1 tot {MAX_SITUATIE} tekens (nu {len(nieuw.titel)}).")
-    if not nieuw.voorbeelden:
-        uit.append("Geef minstens één voorbeeld, één per regel.")
+    if len(nieuw.voorbeelden) < MIN_VOORBEELDEN:  # make validate's limit, said before writing
+        uit.append(
+            f"Geef minstens {MIN_VOORBEELDEN} voorbeelden, één per regel (nu "
+            f"{len(nieuw.voorbeelden)}), in de vier vormen van docs/fasegids.md."
+        )
     voorbeelden = labelen.bekende_voorbeelden(project / "data")
     for tekst in nieuw.voorbeelden:
         if len(tekst) > labelen.MAX_TEKST:
