@@ -41,6 +41,7 @@ BUITEN_DOMEIN = "out_of_scope"
 NEGEREN = "negeren"
 PER = ("dag", "week")
 STANDAARD_PERIODE = {"dag": 7, "week": 8 * 7}  # days shown when the trainer picks none
+ANTWOORD_TIMEOUT = 600  # seconds a request may take (all of make validate, on a busy machine)
 
 log = logging.getLogger(__name__)
 _app_nummer = itertools.count(1)  # Sanic wants a unique name per app in one process
@@ -85,6 +86,10 @@ def maak_app(
 ) -> Sanic:
     app = Sanic(naam or f"trainer{next(_app_nummer)}")
     app.config.REQUEST_MAX_SIZE = MAX_BODY
+    # A new situation runs all of `make validate` (tens of seconds, minutes on a busy 2-core
+    # machine), and the very first label waits for Rasa to read every NLU file once; Sanic's
+    # default of 60 s would cancel them halfway and answer 503.
+    app.config.RESPONSE_TIMEOUT = ANTWOORD_TIMEOUT
     app.ctx.meldingen = {}  # nonce -> lines shown once on the next page (after a redirect)
     templates = _templates()
     geheim = instellingen.geheim

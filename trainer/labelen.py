@@ -27,7 +27,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from stack.paths import RASA, ROOT
+from stack.paths import ROOT
 from tools.bestandsversie import per_versie
 from tools.domein import DOMAIN, fase_per_intent, platte_tekst
 from trainer import controle, proces
@@ -148,7 +148,7 @@ def controleer_alles(data: Path = DATA, domain: Path = DOMAIN, config: Path = CO
     """
     paden = ["--data", str(data), "--domain", str(domain), "--config", str(config)]
     opdrachten = [
-        [RASA, "data", "validate", "--fail-on-warnings", "--quiet", *paden],
+        [*proces.RASA_STIL, "data", "validate", "--fail-on-warnings", "--quiet", *paden],
         [sys.executable, "-m", "tools.validate"],
     ]
     meldingen = controleer(data, domain)

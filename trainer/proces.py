@@ -11,11 +11,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 
 from stack.paths import ROOT
 
 STIL = {"TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
+# The `rasa` command line without TensorFlow, jax or sklearn noise (tools/stil.py; the Makefile
+# runs `rasa data validate` so too): e.g. no ConvergenceWarning in the training progress.
+RASA_STIL = [sys.executable, "-m", "tools.stil"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _RUIS = ("Warning", "warnings.warn", "DeprecationWarning", "import ", "from ")
 

@@ -23,7 +23,7 @@ from typing import Literal
 
 import httpx
 
-from stack.paths import RASA, ROOT
+from stack.paths import ROOT
 from tools.domein import DOMAIN
 from trainer import proces
 from trainer.labelen import CONFIG, DATA
@@ -111,7 +111,8 @@ class Training:
             self._regels.append(tekst[:300])
 
     def _train(self, uit: Path) -> int:
-        opdracht = [RASA, "train", *self.bronnen, "--out", str(uit), "--fixed-model-name", "nieuw"]
+        opdracht = [*proces.RASA_STIL, "train", *self.bronnen, "--out", str(uit)]
+        opdracht += ["--fixed-model-name", "nieuw"]
         return proces.draai(opdracht, self._regel)
 
     def _draai(self) -> None:
