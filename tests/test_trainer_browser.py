@@ -440,17 +440,29 @@ def test_vijandig_login_stuurt_nooit_naar_een_andere_site(browser: WebDriver, ap
         browser.delete_all_cookies()
 
 
+BUITEN = "qwx plof zzv de kantine brrp"  # unclear to the coach, and not about a sale
+
+
 @pytest.mark.timeout(LABEL_TIMEOUT * 2)
-def test_buiten_domein_met_een_klik(ingelogd: WebDriver, app: App) -> None:
-    item = _gewoon_item(ingelogd)
-    tekst = item.find_element(By.CSS_SELECTOR, ".tekst").text
+def test_buiten_domein_met_een_klik(
+    coach_stack: stackmodule.Stack, ingelogd: WebDriver, app: App
+) -> None:
+    gesprekken = Gesprekken(coach_stack.rasa_url)
+    gesprekken.praat("trainer-buiten-1", BUITEN)
+    assert gesprekken.onzeker(BUITEN), "de coach twijfelde niet: het bericht komt niet in de inbox"
+    ingelogd.get(f"{app.url}/inbox")
+    item = next(
+        i
+        for i in ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
+        if i.find_element(By.CSS_SELECTOR, ".tekst").text == BUITEN
+    )
     melding = _klik_en_wacht(ingelogd, item.find_element(By.CSS_SELECTOR, "button.buiten"))
     assert f"toegevoegd aan {labelen.BUITEN_DOMEIN}" in melding, melding
     pad = app.data / "nlu" / "buiten_domein" / "inbox.yml"
     inhoud = pad.read_text(encoding="utf-8")
-    assert f"intent: {labelen.BUITEN_DOMEIN}" in inhoud and f"- {tekst}\n" in inhoud
+    assert f"intent: {labelen.BUITEN_DOMEIN}" in inhoud and f"- {BUITEN}\n" in inhoud
     assert labelen.controleer(app.data, app.data.parent / "domain.yml") == []
-    assert tekst not in _inbox_teksten(ingelogd)
+    assert BUITEN not in _inbox_teksten(ingelogd)
 
 
 # A tiny real project (test_trainer_training.KLEIN) and a store with one old and one new sale.
