@@ -120,17 +120,22 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
     clock change is still one day); only practice sessions are read event by event.
     Kept until the store or domain.yml changes (Opslag.onthoud).
     """
-    sleutel = ("cijfers", van, tot, per, DOMAIN.stat().st_mtime_ns)
+    sleutel = ("cijfers", van, tot, per, _fasen_sleutel())
     return opslag.onthoud(sleutel, lambda: _cijfers(opslag, van, tot, per))
 
 
 def grafieken(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> dict[str, str]:
     """Every chart of GRAFIEKEN as SVG; drawn again only when the store changed."""
-    sleutel = ("grafieken", van, tot, per, DOMAIN.stat().st_mtime_ns)
+    sleutel = ("grafieken", van, tot, per, _fasen_sleutel())
     return opslag.onthoud(
         sleutel,
         lambda: {s: grafiek_svg(cijfers(opslag, van=van, tot=tot, per=per), s) for s in GRAFIEKEN},
     )
+
+
+def _fasen_sleutel() -> tuple[tuple[str, str], ...]:
+    """intent -> fase as a key: the numbers change when domain.yml moves a situation."""
+    return tuple(sorted(fase_per_intent(DOMAIN).items()))
 
 
 def _cijfers(opslag: Opslag, van: date, tot: date, per: Per) -> Dashboard:
