@@ -8,14 +8,17 @@ never into the project's data/nlu.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from test_rasa_server import nieuwe_verkoper, praat  # tests/ is on sys.path under pytest
+from test_trainer_training import KLEIN, coach_terug  # noqa: F401  (a fixture)
 
 from actions.adviesboek import ADVIES_MAP
 from stack import launcher as stackmodule
@@ -51,8 +56,8 @@ VERKOPER = "trainer-verkoop-1"
 VERKOOP = ("er loopt net iemand binnen", "klant zoekt een laptop", "klant zegt dat het te duur is")
 ONDUIDELIJK = ("qwx zzv brrp", "hmm tja weet niet", "de klant doet raar met de doos")
 OPSTART = 90.0  # seconds for `python -m trainer` (imports Sanic, SQLAlchemy, matplotlib)
-# Seconds: labelling runs `rasa data validate` like make validate: 80 s on a quiet 2-core
-# machine, over 300 s when a training runs beside it.
+# Seconds: the first label waits until Rasa has read every NLU file once (trainer/controle.py,
+# 30 s on a quiet 2-core machine, minutes when a training runs beside it); later ones < 1 s.
 LABEL_TIMEOUT = 600
 
 
@@ -83,32 +88,14 @@ def _nlu_hash(map_: Path) -> str:
     return h.hexdigest()
 
 
-@pytest.fixture(scope="module")
-def app(
-    coach_stack: stackmodule.Stack, gesprekken: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[App]:
-    project = tmp_path_factory.mktemp("trainer-project")
-    shutil.copytree(ROOT / "data", project / "data")
-    shutil.copytree(ADVIES_MAP, project / ADVIES_MAP.relative_to(ROOT))
-    for naam in ("domain.yml", "config.yml"):
-        shutil.copy2(ROOT / naam, project / naam)
+@contextmanager
+def _trainersapp(project: Path, endpoints: Path, omgeving: dict[str, str]) -> Iterator[App]:
+    """`python -m trainer` on a free port over `project`/data and the store of `endpoints`."""
     port = stackmodule.free_port()
     log = project / "trainer.log"
-    omgeving = {
-        **os.environ,
-        "TRAINER_WACHTWOORD": WACHTWOORD,
-        "TRAINER_BEWAARDAGEN": "30",
-        "RASA_URL": coach_stack.rasa_url,
-        "RASA_TOKEN": RASA_TEST_TOKEN,
-    }
     cmd = [sys.executable, "-m", "trainer", "--port", str(port)]
-    cmd += [
-        "--endpoints",
-        str(coach_stack.logmap / "endpoints.yml"),
-        "--data",
-        str(project / "data"),
-    ]
-    echte_nlu = _nlu_hash(ROOT / "data" / "nlu")
+    cmd += ["--endpoints", str(endpoints), "--data", str(project / "data")]
+    omgeving = {**os.environ, "TRAINER_WACHTWOORD": WACHTWOORD, **omgeving}
     with log.open("wb") as uit:
         proces = subprocess.Popen(cmd, cwd=ROOT, env=omgeving, stdout=uit, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -131,8 +118,27 @@ def app(
             proces.wait(15)
         except subprocess.TimeoutExpired:
             proces.kill()
-        # The tests labelled into the copy only.
-        assert _nlu_hash(ROOT / "data" / "nlu") == echte_nlu
+
+
+@pytest.fixture(scope="module")
+def app(
+    coach_stack: stackmodule.Stack, gesprekken: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[App]:
+    project = tmp_path_factory.mktemp("trainer-project")
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copytree(ADVIES_MAP, project / ADVIES_MAP.relative_to(ROOT))
+    for naam in ("domain.yml", "config.yml"):
+        shutil.copy2(ROOT / naam, project / naam)
+    omgeving = {
+        "TRAINER_BEWAARDAGEN": "30",
+        "RASA_URL": coach_stack.rasa_url,
+        "RASA_TOKEN": RASA_TEST_TOKEN,
+    }
+    echte_nlu = _nlu_hash(ROOT / "data" / "nlu")
+    with _trainersapp(project, coach_stack.logmap / "endpoints.yml", omgeving) as app_:
+        yield app_
+    # The tests labelled into the copy only.
+    assert _nlu_hash(ROOT / "data" / "nlu") == echte_nlu
 
 
 @pytest.fixture(scope="module")
@@ -219,16 +225,21 @@ def test_vijandig_scripttekst_van_verkoper_staat_als_tekst_in_de_inbox(
     assert not ingelogd.find_elements(By.CSS_SELECTOR, "main img")
 
 
-@pytest.mark.timeout(LABEL_TIMEOUT * 2)
-def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
-    ingelogd: WebDriver, app: App
-) -> None:
-    items = ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
-    item = next(
+def _gewoon_item(browser: WebDriver) -> WebElement:
+    """The first inbox item that is not one of the hostile messages."""
+    items = browser.find_elements(By.CSS_SELECTOR, "li.item")
+    return next(
         i
         for i in items
         if i.find_element(By.CSS_SELECTOR, ".tekst").text not in VIJANDIGE_BERICHTEN
     )
+
+
+@pytest.mark.timeout(LABEL_TIMEOUT * 2)
+def test_een_klik_labelt_in_het_nlu_bestand_en_de_controle_slaagt(
+    ingelogd: WebDriver, app: App
+) -> None:
+    item = _gewoon_item(ingelogd)
     tekst = item.find_element(By.CSS_SELECTOR, ".tekst").text
     for soort in ("button.top3", "button.buiten", "button.negeren", "select[name=keuze]"):
         assert item.find_elements(By.CSS_SELECTOR, soort), soort
@@ -324,6 +335,20 @@ def test_training_pagina_peilt_de_status(ingelogd: WebDriver, app: App) -> None:
     assert {"toestand", "regels", "bezig"} <= set(status)
 
 
+# make validate's 25 examples per situation, in the four forms of docs/fasegids.md.
+GARANTIE_VOORBEELDEN = [
+    zin.format(product=product)
+    for zin in (
+        "klant vindt de garantie op de {product} te kort",
+        "ze zegt dat twee jaar garantie op een {product} weinig is",
+        "hoe reageer ik als de garantie van de {product} te kort is",
+        "hij twijfelt aan de {product} omdat de garantie maar kort is",
+        "ik weet niet wat ik moet zeggen over de korte garantie op de {product}",
+    )
+    for product in ("laptop", "wasmachine", "fiets", "bank", "koelkast")
+]
+
+
 @pytest.mark.timeout(LABEL_TIMEOUT * 2)
 def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> None:
     project = app.data.parent
@@ -333,7 +358,7 @@ def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> Non
     velden = {
         "intent": "bezwaar_garantie_te_kort",
         "titel": "Garantie te kort",
-        "voorbeelden": "klant vindt de garantie te kort\nze zegt dat twee jaar garantie weinig is",
+        "voorbeelden": "\n".join(GARANTIE_VOORBEELDEN),
         "tip1": "Erken de zorg en noem wat de winkel na de garantie nog doet.",
         "zeg1": "Dat snap ik. Mag ik vertellen wat wij doen als er na twee jaar iets is?",
         "tip2": "Vraag waar de klant bang voor is, en antwoord op precies dat.",
@@ -352,7 +377,7 @@ def test_nieuwe_situatie_via_het_formulier(ingelogd: WebDriver, app: App) -> Non
     advies = (project / "actions" / "inhoud" / "advies" / "bezwaar.yml").read_text("utf-8")
     assert "situatie: Garantie te kort" in advies
     nlu = (project / "data" / "nlu" / "bezwaar" / "inbox.yml").read_text(encoding="utf-8")
-    assert "- klant vindt de garantie te kort\n" in nlu
+    assert "- klant vindt de garantie op de laptop te kort\n" in nlu
     assert labelen.controleer(app.data, project / "domain.yml") == []
 
 
@@ -415,3 +440,121 @@ def test_vijandig_login_stuurt_nooit_naar_een_andere_site(browser: WebDriver, ap
         WebDriverWait(browser, 30).until(lambda b: "/login" not in b.current_url)
         assert browser.current_url == f"{app.url}/inbox", terug
         browser.delete_all_cookies()
+
+
+BUITEN = "qwx vlorp zint plof"  # unclear to the coach, and not about a sale
+
+
+@pytest.mark.timeout(LABEL_TIMEOUT * 2)
+def test_buiten_domein_met_een_klik(
+    coach_stack: stackmodule.Stack, ingelogd: WebDriver, app: App
+) -> None:
+    gesprekken = Gesprekken(coach_stack.rasa_url)
+    gesprekken.praat("trainer-buiten-1", BUITEN)
+    assert gesprekken.onzeker(BUITEN), "de coach twijfelde niet: het bericht komt niet in de inbox"
+    ingelogd.get(f"{app.url}/inbox")
+    item = next(
+        i
+        for i in ingelogd.find_elements(By.CSS_SELECTOR, "li.item")
+        if i.find_element(By.CSS_SELECTOR, ".tekst").text == BUITEN
+    )
+    melding = _klik_en_wacht(ingelogd, item.find_element(By.CSS_SELECTOR, "button.buiten"))
+    assert f"toegevoegd aan {labelen.BUITEN_DOMEIN}" in melding, melding
+    pad = app.data / "nlu" / "buiten_domein" / "inbox.yml"
+    inhoud = pad.read_text(encoding="utf-8")
+    assert f"intent: {labelen.BUITEN_DOMEIN}" in inhoud and f"- {BUITEN}\n" in inhoud
+    assert labelen.controleer(app.data, app.data.parent / "domain.yml") == []
+    assert BUITEN not in _inbox_teksten(ingelogd)
+
+
+# A tiny real project (test_trainer_training.KLEIN) and a store with one old and one new sale.
+NIEUW, OUD = "trainer-bewaard-nieuw", "trainer-bewaard-oud"
+
+
+def _sla_op(db: Path, verkoper: str, tijd: float, tekst: str) -> None:
+    """One sale written by Rasa's own SQL tracker store, `tijd` seconds since the epoch."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from rasa_ext.opslag import StrikteSQLTrackerStore
+
+    intent = {"name": "groet", "confidence": 0.97}
+    events = [
+        UserUttered(tekst, intent, parse_data={"intent": intent, "text": tekst}, timestamp=tijd),
+        BotUttered("klein model zegt hoi", timestamp=tijd + 1),
+    ]
+    opslag = StrikteSQLTrackerStore(dialect="sqlite", db=str(db))
+    asyncio.run(opslag.save(DialogueStateTracker.from_events(verkoper, events)))
+
+
+@pytest.fixture(scope="module")
+def klein_winkel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project, with a store that holds a sale of 40 days ago and one of yesterday."""
+    project = tmp_path_factory.mktemp("trainer-klein")
+    for naam, tekst in KLEIN.items():
+        (project / naam).parent.mkdir(parents=True, exist_ok=True)
+        (project / naam).write_text(tekst, encoding="utf-8")
+    nu = time.time()
+    _sla_op(project / "tracker.db", OUD, nu - 40 * 86400, "oude verkoop van lang geleden")
+    _sla_op(project / "tracker.db", NIEUW, nu - 86400, "nieuwe verkoop van gisteren")
+    (project / "endpoints.yml").write_text(
+        "tracker_store:\n  type: rasa_ext.opslag.StrikteSQLTrackerStore\n"
+        "  dialect: sqlite\n  db: tracker.db\n",
+        encoding="utf-8",
+    )
+    return project
+
+
+def _verkopers(db: Path) -> set[str]:
+    with sqlite3.connect(db) as verbinding:
+        return {r[0] for r in verbinding.execute("select distinct sender_id from events")}
+
+
+def test_bewaartermijn_oude_verkoop_weg_nieuwe_blijft(
+    browser: WebDriver, klein_winkel: Path
+) -> None:
+    assert _verkopers(klein_winkel / "tracker.db") == {OUD, NIEUW}
+    # TRAINER_BEWAARDAGEN=30: the start runs the retention job the app then runs daily.
+    omgeving = {"TRAINER_BEWAARDAGEN": "30"}
+    with _trainersapp(klein_winkel, klein_winkel / "endpoints.yml", omgeving) as app_:
+        _login(browser, app_)
+        browser.get(f"{app_.url}/verkoop/{OUD}")
+        assert "niet (meer) in de opslag" in browser.page_source
+        browser.get(f"{app_.url}/verkoop/{NIEUW}")
+        getypt = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#tijdlijn .getypt")]
+        assert len(getypt) == 1 and "nieuwe verkoop van gisteren" in getypt[0], getypt
+        browser.get(f"{app_.url}/dashboard?per=dag")
+        links = browser.find_elements(By.CSS_SELECTOR, "a.verkoop")
+        assert [a.get_attribute("data-verkoper") for a in links] == [NIEUW]
+    assert _verkopers(klein_winkel / "tracker.db") == {NIEUW}
+    assert "bewaartermijn 30 dagen: 2 oude events verwijderd" in app_.log.read_text(
+        errors="replace"
+    )
+
+
+@pytest.mark.timeout(LABEL_TIMEOUT * 2)
+def test_trainknop_toont_de_voortgang_en_laadt_het_model(
+    browser: WebDriver,
+    coach_terug: stackmodule.Stack,  # noqa: F811  (the fixture imported above)
+    klein_winkel: Path,
+) -> None:
+    omgeving = {"RASA_URL": coach_terug.rasa_url, "RASA_TOKEN": RASA_TEST_TOKEN}
+    with _trainersapp(klein_winkel, klein_winkel / "endpoints.yml", omgeving) as app_:
+        _login(browser, app_)
+        browser.get(f"{app_.url}/training")
+        browser.find_element(By.ID, "train-knop").click()
+        gezien: list[tuple[str, str]] = []  # (state, progress log) as the page showed them
+        einde = time.monotonic() + LABEL_TIMEOUT
+        while time.monotonic() < einde:
+            toestand = browser.find_element(By.ID, "toestand").text
+            gezien.append((toestand, browser.find_element(By.ID, "log").text))
+            if toestand.startswith(("klaar", "mislukt")):
+                break
+            time.sleep(0.5)
+    toestanden = [t for t, _ in gezien]
+    assert "bezig met trainen" in toestanden, toestanden
+    assert any(t == "bezig met trainen" and log for t, log in gezien), "geen voortgang getoond"
+    assert toestanden[-1].startswith("klaar"), gezien[-1]
+    assert (klein_winkel / "models" / "coach.tar.gz").is_file()
+    antwoord = praat(coach_terug.rasa_url, nieuwe_verkoper(), "hallo")
+    assert [b.get("text") for b in antwoord] == ["klein model zegt hoi"]

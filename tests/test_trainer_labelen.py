@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+from tools import bestandsversie
 from tools.domein import nlu_voorbeelden
 from trainer import labelen
 
@@ -80,5 +82,30 @@ def test_vijandig_mislukte_controle_zet_het_bestand_terug(data_kopie: Path) -> N
         "ze wil 15 procent van de bank af", "bezwaar_korting", data=data_kopie
     )
     assert not resultaat.ok and "teruggezet" in resultaat.meldingen[0]
-    assert any("bestaat_niet" in m for m in resultaat.meldingen), resultaat.meldingen
+    # Rasa's own check (Validator.verify_intents, in-process), told in Dutch with the file.
+    assert any(
+        "half_af.yml" in m and "'bestaat_niet' staat niet in domain.yml" in m
+        for m in resultaat.meldingen
+    ), resultaat.meldingen
     assert pad.read_bytes() == voor
+
+
+def test_een_label_leest_alleen_het_gewijzigde_bestand_opnieuw(data_kopie: Path) -> None:
+    eerste = labelen.voeg_toe(
+        "ze wil twintig euro van de bank af", "bezwaar_korting", data=data_kopie
+    )
+    assert eerste.ok, eerste.meldingen
+    gelezen = dict(bestandsversie._WAARDEN)
+    begin = time.process_time()
+    tweede = labelen.voeg_toe(
+        "hij wil een tientje korting op de fiets", "bezwaar_korting", data=data_kopie
+    )
+    cpu = time.process_time() - begin
+    assert tweede.ok, tweede.meldingen
+    opnieuw = {
+        sleutel[1]  # (kind, file): parsed again, or parsed for the first time
+        for sleutel, (_, waarde) in bestandsversie._WAARDEN.items()
+        if sleutel not in gelezen or gelezen[sleutel][1] is not waarde
+    }
+    assert opnieuw == {data_kopie / "nlu" / "bezwaar" / "inbox.yml"}
+    assert cpu < 1.0, f"{cpu:.2f} s CPU voor één label"  # CPU: the machine is shared

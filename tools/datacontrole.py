@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from actions.yaml_bron import YamlBestand, YamlFout
+from tools.bestandsversie import per_versie
 from tools.domein import DOMAIN, ROOT, fase_per_intent
 
 DATA = ROOT / "data"
@@ -39,13 +40,22 @@ def _waarden(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {str(k.value): (k, v) for k, v in node.value}
 
 
+def _lees(pad: Path) -> YamlBestand | YamlFout:
+    try:
+        return YamlBestand(pad)
+    except YamlFout as fout:
+        return fout
+
+
+def gelezen(pad: Path) -> YamlBestand | YamlFout:
+    """One file, parsed, or its Dutch error; parsed again only when the file changed."""
+    return per_versie("yaml", pad, _lees)
+
+
 def yaml_bestanden(data: Path = DATA) -> Iterator[YamlBestand | YamlFout]:
     """Every YAML file under `data`, parsed, or the Dutch error that stops it."""
     for pad in sorted(data.rglob("*.yml")):
-        try:
-            yield YamlBestand(pad)
-        except YamlFout as fout:
-            yield fout
+        yield gelezen(pad)
 
 
 def _blokken_en_streepjes(bron: YamlBestand) -> tuple[list[Blok], list[str]]:
@@ -101,7 +111,10 @@ def nlu_blokken(data: Path = DATA) -> tuple[list[Blok], list[str], list[str]]:
 
 def domein_regels(domain: Path = DOMAIN) -> dict[str, int]:
     """Intent -> its line in domain.yml."""
-    intents = _waarden(YamlBestand(domain).node).get("intents")
+    bron = gelezen(domain)
+    if isinstance(bron, YamlFout):
+        raise bron
+    intents = _waarden(bron.node).get("intents")
     uit: dict[str, int] = {}
     for item in intents[1].value if intents else []:
         naam = item.value if isinstance(item, yaml.ScalarNode) else item.value[0][0].value

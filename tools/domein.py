@@ -9,6 +9,7 @@ import yaml
 
 from rasa_ext.domein import fase_per_intent as _fase_per_intent
 from stack.paths import ROOT
+from tools.bestandsversie import per_versie
 
 DOMAIN = ROOT / "domain.yml"
 
@@ -16,7 +17,8 @@ _ANNOTATIE = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
 def fase_per_intent(domain: Path = DOMAIN) -> dict[str, str]:
-    return _fase_per_intent(domain)
+    """intent -> fase; domain.yml is read again only when it changed (the web app asks often)."""
+    return dict(per_versie("fasen", domain, _fase_per_intent))
 
 
 def domein_intents(domain: Path = DOMAIN) -> list[str]:

@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fout: {fout}", file=sys.stderr)
         return 1
 
+    from trainer import labelen
     from trainer.app import maak_app
     from trainer.training import Training
 
@@ -100,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     @app.after_server_start
     async def plan_opruimen(app_: object, _loop: object) -> None:
         app.ctx.opruimen = asyncio.create_task(dagelijks_opruimen(opslag, instellingen.bewaardagen))
+        # Rasa reads every NLU file once (~30 s); after that a label checks in under a second.
+        app.ctx.warm = asyncio.create_task(
+            asyncio.to_thread(labelen.controleer, instellingen.data, project / "domain.yml")
+        )
 
     @app.before_server_stop
     async def stop_opruimen(app_: object, _loop: object) -> None:

@@ -41,6 +41,7 @@ BUITEN_DOMEIN = "out_of_scope"
 NEGEREN = "negeren"
 PER = ("dag", "week")
 STANDAARD_PERIODE = {"dag": 7, "week": 8 * 7}  # days shown when the trainer picks none
+ANTWOORD_TIMEOUT = 600  # seconds a request may take (all of make validate, on a busy machine)
 
 log = logging.getLogger(__name__)
 _app_nummer = itertools.count(1)  # Sanic wants a unique name per app in one process
@@ -85,6 +86,10 @@ def maak_app(
 ) -> Sanic:
     app = Sanic(naam or f"trainer{next(_app_nummer)}")
     app.config.REQUEST_MAX_SIZE = MAX_BODY
+    # A new situation runs all of `make validate` (tens of seconds, minutes on a busy 2-core
+    # machine), and the very first label waits for Rasa to read every NLU file once; Sanic's
+    # default of 60 s would cancel them halfway and answer 503.
+    app.config.RESPONSE_TIMEOUT = ANTWOORD_TIMEOUT
     app.ctx.meldingen = {}  # nonce -> lines shown once on the next page (after a redirect)
     templates = _templates()
     geheim = instellingen.geheim
@@ -220,7 +225,6 @@ def maak_app(
                 intent,
                 data=instellingen.data,
                 domain=instellingen.project / "domain.yml",
-                config=instellingen.project / "config.yml",
             )
             if resultaat.ok:
                 waar = "genegeerd" if intent == NEGEREN else f"opgeslagen in {resultaat.bestand}"
@@ -238,7 +242,7 @@ def maak_app(
         if van > tot:
             van, tot = tot, van
         cijfers = await in_thread(dashboard.cijfers, opslag, van=van, tot=tot, per=per)
-        grafieken = await in_thread(_grafieken, cijfers)
+        grafieken = await in_thread(_grafieken, opslag, van, tot, per)
         verkopen = await in_thread(dashboard.verkopen, opslag, van=van, tot=tot, limiet=25)
         return pagina(
             request,
@@ -335,13 +339,10 @@ TOESTANDEN = {
 }
 
 
-def _grafieken(cijfers: dashboard.Dashboard) -> list[tuple[str, str]]:
+def _grafieken(opslag: Opslag, van: date, tot: date, per: dashboard.Per) -> list[tuple[str, str]]:
     """(title, inline SVG) per chart; the XML prologue goes, the <svg> element stays."""
-    uit = []
-    for soort in dashboard.GRAFIEKEN:
-        svg = dashboard.grafiek_svg(cijfers, soort)
-        uit.append((TITELS.get(soort, soort), svg[svg.index("<svg") :]))
-    return uit
+    svgs = dashboard.grafieken(opslag, van=van, tot=tot, per=per)
+    return [(TITELS.get(soort, soort), svg[svg.index("<svg") :]) for soort, svg in svgs.items()]
 
 
 def _status(training: Training) -> dict[str, Any]:

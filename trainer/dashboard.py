@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from tools.domein import DOMAIN, fase_per_intent
 from trainer.opslag import Event, Opslag
@@ -117,12 +118,32 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
 
     The database counts per period (local midnights as boundaries, so a day with a
     clock change is still one day); only practice sessions are read event by event.
+    Kept until the store or domain.yml changes (Opslag.onthoud).
     """
+    sleutel = ("cijfers", van, tot, per, _fasen_sleutel())
+    return opslag.onthoud(sleutel, lambda: _cijfers(opslag, van, tot, per))
+
+
+def grafieken(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> dict[str, str]:
+    """Every chart of GRAFIEKEN as SVG; drawn again only when the store changed."""
+    sleutel = ("grafieken", van, tot, per, _fasen_sleutel())
+    return opslag.onthoud(
+        sleutel,
+        lambda: {s: grafiek_svg(cijfers(opslag, van=van, tot=tot, per=per), s) for s in GRAFIEKEN},
+    )
+
+
+def _fasen_sleutel() -> tuple[tuple[str, str], ...]:
+    """intent -> fase as a key: the numbers change when domain.yml moves a situation."""
+    return tuple(sorted(fase_per_intent(DOMAIN).items()))
+
+
+def _cijfers(opslag: Opslag, van: date, tot: date, per: Per) -> Dashboard:
     perioden = list(_perioden(van, tot, per).values())
     grenzen = [_grenzen(p.begin, p.begin)[0] for p in perioden]
     grenzen.append(_grenzen(van, tot)[1])
     grenzen[0] = max(grenzen[0], _grenzen(van, tot)[0])  # a week can start before `van`
-    fasen = _fasen()
+    fasen = fase_per_intent(DOMAIN)  # read again only when domain.yml changed
     situaties: Counter[str] = Counter()
     for i, intent, n in opslag.tel(grenzen, "user", "intent_name"):
         perioden[i].berichten += n
@@ -166,19 +187,6 @@ def cijfers(opslag: Opslag, *, van: date, tot: date, per: Per = "dag") -> Dashbo
     )
 
 
-_FASEN: dict[tuple[str, int], dict[str, str]] = {}
-
-
-def _fasen() -> dict[str, str]:
-    """intent -> fase from domain.yml, read again only when the file changed."""
-    sleutel = (str(DOMAIN), DOMAIN.stat().st_mtime_ns)
-    if (gevonden := _FASEN.get(sleutel)) is None:  # .get: the web app reads from threads
-        gevonden = fase_per_intent(DOMAIN)
-        _FASEN.clear()
-        _FASEN[sleutel] = gevonden
-    return gevonden
-
-
 def _verkopen_van(events: list[Event]) -> list[list[Event]]:
     """One seller's events split into sales.
 
@@ -199,6 +207,12 @@ def _verkopen_van(events: list[Event]) -> list[list[Event]]:
 
 def verkopen(opslag: Opslag, *, van: date, tot: date, limiet: int = 50) -> list[Verkoop]:
     """The latest sales with a message in the period, newest first (links to the timeline)."""
+    return opslag.onthoud(
+        ("verkopen", van, tot, limiet), lambda: _verkopen(opslag, van, tot, limiet)
+    )
+
+
+def _verkopen(opslag: Opslag, van: date, tot: date, limiet: int) -> list[Verkoop]:
     begin, eind = _grenzen(van, tot)
     soorten = ["user", "action", "session_started"]
     events = opslag.events(soorten, tot=eind, namen=[NIEUWE_KLANT], met_data=False)
@@ -301,6 +315,9 @@ def grafiek_svg(dashboard: Dashboard, soort: str) -> str:
         )
         as_.set_title(f"{sessies} oefensessies{deel}", fontsize=9)
     as_.tick_params(axis="x", labelrotation=45, labelsize=7)
+    for as_w in figuur.axes:  # four numbers on a value axis are enough; every tick costs time
+        waarde_as = as_w.xaxis if soort == "situaties" else as_w.yaxis
+        waarde_as.set_major_locator(MaxNLocator(nbins=4))
     uit = io.StringIO()
     # Text stays text (searchable, smaller); matplotlib escapes it for XML.
     with rc_context({"svg.fonttype": "none"}):

@@ -133,7 +133,8 @@ class _Groepen:
     in one global order; rare tokens first keeps the candidate lists short.
     """
 
-    def __init__(self, sleutels: list[str]) -> None:
+    def __init__(self, sleutels: list[str], limiet: int) -> None:
+        self.limiet = limiet
         self.leden: list[list[str]] = []
         self._tokens: list[frozenset[str]] = []
         self._index: dict[str, list[int]] = defaultdict(list)
@@ -152,15 +153,21 @@ class _Groepen:
             if len(tokens & ander) / len(tokens | ander) >= GELIJK:
                 self.leden[i].append(sleutel)
                 return
+        if len(self.leden) >= self.limiet:
+            return  # an older text of a group past the limit: it would not be shown
         self.leden.append([sleutel])
         self._tokens.append(tokens)
         for t in prefix:
             self._index[t].append(len(self._tokens) - 1)
 
 
-def groepeer(sleutels: list[str]) -> list[list[str]]:
-    """Normalised texts (newest first) in groups of near-duplicates, in order of first member."""
-    groepen = _Groepen(sleutels)
+def groepeer(sleutels: list[str], limiet: int | None = None) -> list[list[str]]:
+    """Normalised texts (newest first) in groups of near-duplicates, in order of first member.
+
+    With `limiet` only the first `limiet` groups are made: a text joins the first group
+    it matches, so the groups before the limit are the same as without it.
+    """
+    groepen = _Groepen(sleutels, len(sleutels) if limiet is None else limiet)
     for sleutel in sleutels:
         groepen.voeg_toe(sleutel)
     return groepen.leden
@@ -212,15 +219,20 @@ def _kandidaten(opslag: Opslag) -> list[Event]:
     return sorted([*gelezen, *acties], key=lambda e: (e.sender_id, e.id))
 
 
+def _genormaliseerd(berichten: list[_Bericht]) -> list[tuple[str, _Bericht]]:
+    return [(normaliseer(b.tekst), b) for b in berichten]
+
+
 def items(opslag: Opslag, *, limiet: int = 50, data: Path = DATA) -> list[InboxItem]:
     """The inbox: at most `limiet` groups of similar unsure messages, newest first."""
-    events = _kandidaten(opslag)
+    alle = opslag.onthoud(
+        "inbox", lambda: _genormaliseerd(_onzekere_berichten(_kandidaten(opslag)))
+    )
     weg = set(bekende_voorbeelden(data)) | {normaliseer(t) for t in genegeerd(data)}
     per_sleutel: dict[str, list[_Bericht]] = defaultdict(list)
-    for bericht in _onzekere_berichten(events):
-        sleutel = normaliseer(bericht.tekst)
+    for sleutel, bericht in alle:
         if sleutel and sleutel not in weg:
             per_sleutel[sleutel].append(bericht)
     nieuwste_eerst = sorted(per_sleutel, key=lambda s: -max(b.tijd for b in per_sleutel[s]))
-    groepen = groepeer(nieuwste_eerst)[:limiet]
+    groepen = groepeer(nieuwste_eerst, limiet)
     return [_item([b for s in groep for b in per_sleutel[s]]) for groep in groepen]

@@ -2,8 +2,9 @@
 
 The example goes into `data/nlu/<fase>/inbox.yml` (buiten domein:
 `data/nlu/buiten_domein/inbox.yml`), written round-trip with ruamel.yaml so the
-comments and the order of a trainer's edits stay. The same checks as
-`make validate` then run; if one fails the file is put back as it was.
+comments and the order of a trainer's edits stay. The checks of `make validate`
+that a label can fail then run in-process (trainer/controle.py, well under a
+second); if one fails the file is put back as it was.
 "negeren" writes nothing to the training data: the text goes into
 `var/trainer_genegeerd.json` and so leaves the inbox.
 """
@@ -15,10 +16,10 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +27,10 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from stack.paths import RASA, ROOT
+from stack.paths import ROOT
+from tools.bestandsversie import per_versie
 from tools.domein import DOMAIN, fase_per_intent, platte_tekst
+from trainer import controle, proces
 
 DATA = ROOT / "data"
 CONFIG = ROOT / "config.yml"
@@ -38,8 +41,6 @@ KOP = (
     "# Voorbeelden uit de inbox van de trainer (trainer/labelen.py): echte berichten van\n"
     "# verkopers, met de hand gelabeld. Bewerken mag; de volgorde en dit commentaar blijven.\n"
 )
-# What `make validate` runs (Makefile), with the data folder as argument.
-STILLE_OMGEVING = {"TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
 
 
 @dataclass
@@ -64,29 +65,29 @@ def genegeerd(data: Path = DATA) -> list[str]:
 
 _INTENT = re.compile(r"^-\s*intent:\s*(\S+)")
 _VOORBEELD = re.compile(r"^\s+-\s+(.+?)\s*$")
-_cache: dict[tuple, dict[str, tuple[str, Path]]] = {}
 
 
 def bekende_voorbeelden(data: Path = DATA) -> dict[str, tuple[str, Path]]:
-    """Every training example, normalised: (intent, file). A line scan, cached by file times."""
+    """Every training example, normalised: (intent, file). A line scan, kept per file version."""
+    uit: dict[str, tuple[str, Path]] = {}
+    for pad in sorted((data / "nlu").rglob("*.yml")):
+        for tekst, waarde in per_versie("voorbeelden", pad, _voorbeelden_in).items():
+            uit.setdefault(tekst, waarde)
+    return uit
+
+
+def _voorbeelden_in(pad: Path) -> dict[str, tuple[str, Path]]:
     from trainer.inbox import normaliseer  # one normal form for the inbox and the dedup
 
-    bestanden = sorted((data / "nlu").rglob("*.yml"))
-    sleutel = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in bestanden)
-    if (gevonden := _cache.get(sleutel)) is not None:  # .get: the web app reads from threads
-        return gevonden
     uit: dict[str, tuple[str, Path]] = {}
-    for pad in bestanden:
-        intent = None
-        for regel in pad.read_text(encoding="utf-8").splitlines():
-            if m := _INTENT.match(regel):
-                intent = m.group(1)
-            elif intent and regel[:1] == " " and (m := _VOORBEELD.match(regel)):
-                uit.setdefault(normaliseer(platte_tekst(m.group(1))), (intent, pad))
-            elif regel[:1] not in (" ", ""):
-                intent = intent if regel.lstrip().startswith(("examples", "#")) else None
-    _cache.clear()
-    _cache[sleutel] = uit
+    intent = None
+    for regel in pad.read_text(encoding="utf-8").splitlines():
+        if m := _INTENT.match(regel):
+            intent = m.group(1)
+        elif intent and regel[:1] == " " and (m := _VOORBEELD.match(regel)):
+            uit.setdefault(normaliseer(platte_tekst(m.group(1))), (intent, pad))
+        elif regel[:1] not in (" ", ""):
+            intent = intent if regel.lstrip().startswith(("examples", "#")) else None
     return uit
 
 
@@ -134,44 +135,34 @@ def schrijf_voorbeeld(pad: Path, tekst: str, intent: str) -> None:
     _schrijf_atomair(pad, uit.getvalue())
 
 
-def _paden(data: Path, domain: Path, config: Path) -> list[str]:
-    return ["--data", str(data), "--domain", str(domain), "--config", str(config)]
+def controleer(data: Path = DATA, domain: Path = DOMAIN) -> list[str]:
+    """The checks of `make validate` a label can fail, in-process (trainer/controle.py)."""
+    return controle.controleer(data, domain)
 
 
-def controleer(data: Path = DATA, domain: Path = DOMAIN, config: Path = CONFIG) -> list[str]:
-    """The checks of `make validate` on this data folder: one line per problem, [] when all pass."""
-    omgeving = {**os.environ, **STILLE_OMGEVING}
+def controleer_alles(data: Path = DATA, domain: Path = DOMAIN, config: Path = CONFIG) -> list[str]:
+    """All of `make validate` (tens of seconds): for a new situation, which changes more.
+
+    The data checks run in-process on this data folder; `tools.validate` as a command
+    checks the project's own advice files (its paths are fixed), Rasa every file given.
+    """
+    paden = ["--data", str(data), "--domain", str(domain), "--config", str(config)]
     opdrachten = [
-        [RASA, "data", "validate", "--fail-on-warnings", "--quiet", *_paden(data, domain, config)],
+        [*proces.RASA_STIL, "data", "validate", "--fail-on-warnings", "--quiet", *paden],
         [sys.executable, "-m", "tools.validate"],
     ]
+    meldingen = controleer(data, domain)
     # Both at once: Rasa's check reads every NLU file and takes most of the time.
-    processen = [
-        subprocess.Popen(
-            opdracht,
-            cwd=ROOT,
-            env=omgeving,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-        )
-        for opdracht in opdrachten
-    ]
-    meldingen: list[str] = []
-    for proces in processen:
-        uitvoer, _ = proces.communicate()
-        if proces.returncode != 0:
-            meldingen += _problemen(uitvoer)
+    with ThreadPoolExecutor(len(opdrachten)) as pool:
+        for uitvoer, code in pool.map(_draai, opdrachten):
+            if code != 0:
+                meldingen += uitvoer[-10:] or ["de controle faalde zonder melding"]
     return meldingen
 
 
-def _problemen(uitvoer: str) -> list[str]:
-    """The lines of a failed check that say what is wrong (not TensorFlow's noise)."""
-    ruis = ("Warning:", "warnings.warn", "import ", "from ", "Processed story", "  ")
-    regels = [r.strip() for r in uitvoer.splitlines() if r.strip() and not r.startswith(ruis)]
-    relevant = [r for r in regels if "Deprecat" not in r]
-    return relevant[-10:] or ["de controle faalde zonder melding"]
+def _draai(opdracht: list[str]) -> tuple[list[str], int]:
+    regels: list[str] = []
+    return regels, proces.draai(opdracht, regels.append)
 
 
 @contextmanager
@@ -213,7 +204,6 @@ def voeg_toe(
     *,
     data: Path = DATA,
     domain: Path = DOMAIN,
-    config: Path = CONFIG,
 ) -> Resultaat:
     """Label `tekst` as `intent` ("out_of_scope" = buiten domein, "negeren" = ignore)."""
     from trainer.inbox import normaliseer
@@ -245,7 +235,7 @@ def voeg_toe(
             )
         oud = pad.read_bytes() if pad.is_file() else None
         schrijf_voorbeeld(pad, tekst, intent)
-        meldingen = controleer(data, domain, config)
+        meldingen = controleer(data, domain)
         if meldingen:
             if oud is None:
                 pad.unlink()

@@ -10,11 +10,11 @@ asks for a writing one.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -23,6 +23,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from rasa_ext.endpoints import SQL_SOORTEN, lees
+
+T = TypeVar("T")
 
 EVENTS = sa.table(
     "events",
@@ -104,6 +106,7 @@ class Opslag:
 
     def __init__(self, url: str | URL) -> None:
         self.url = make_url(url) if isinstance(url, str) else url
+        self._onthouden: tuple[tuple[int | None, int | None], dict[Hashable, Any]] = ((-1, -1), {})
         lees_url, connect_args = _alleen_lezen(self.url)
         self.engine: Engine = sa.create_engine(lees_url, connect_args=connect_args, future=True)
         try:
@@ -236,6 +239,35 @@ class Opslag:
                 rijen = verbinding.execute(vraag, {"ids": list(ids[begin : begin + 900])})
                 uit += [Event(*rij) for rij in rijen.fetchall()]
         return sorted(uit, key=lambda e: (e.sender_id, e.id))
+
+    def stand(self) -> tuple[int | None, int | None]:
+        """(newest, oldest event id): Rasa only adds events, retention deletes the oldest.
+
+        Two lookups in the primary key's index, not a count of the table.
+        """
+        vraag = sa.select(sa.func.max(EVENTS.c.id), sa.func.min(EVENTS.c.id))
+        with self.engine.connect() as verbinding:
+            hoogste, laagste = verbinding.execute(vraag).one()
+        return hoogste, laagste
+
+    def onthoud(self, sleutel: Hashable, maak: Callable[[], T]) -> T:
+        """`maak()`, computed once per state of the store (`stand()`) and key.
+
+        Not a copy of the data: results derived from it, dropped as soon as Rasa writes.
+        A page reloaded, or a second trainer, then costs one small query.
+        """
+        stand = self.stand()
+        vorige, waarden = self._onthouden
+        if vorige != stand:
+            waarden = {}
+            self._onthouden = (stand, waarden)
+        if sleutel not in waarden:
+            waarden[sleutel] = maak()
+        return waarden[sleutel]
+
+    def vergeet(self) -> None:
+        """Drop what `onthoud` kept (the bench measures the work behind it this way)."""
+        self._onthouden = ((-1, -1), {})
 
     @contextmanager
     def schrijver(self) -> Iterator[Connection]:

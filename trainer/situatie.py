@@ -5,7 +5,7 @@ list and the `fase` slot's mapping), the examples in data/nlu/<fase>/inbox.yml
 (trainer/labelen.py), a rule in data/rules/<fase>.yml and the advice in
 actions/inhoud/advies/<fase>.yml. All four are written round-trip (ruamel.yaml: the
 comments and the order stay), then the checks of `make validate` run
-(labelen.controleer); if one fails, every file is put back as it was.
+(labelen.controleer_alles); if one fails, every file is put back as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from actions.adviesboek import ADVIES_MAP
 from stack.paths import ROOT
+from tools.datacontrole import MIN_VOORBEELDEN
 from trainer import labelen
 from trainer.inbox import normaliseer
 
@@ -76,8 +77,11 @@ def problemen(nieuw: NieuweSituatie, project: Path = ROOT) -> list[str]:
         uit.append(f"De situatie '{nieuw.intent}' bestaat al (fase {bekend[nieuw.intent]}).")
     if not 1 <= len(nieuw.titel) <= MAX_SITUATIE:
         uit.append(f"De titel is 1 tot {MAX_SITUATIE} tekens (nu {len(nieuw.titel)}).")
-    if not nieuw.voorbeelden:
-        uit.append("Geef minstens één voorbeeld, één per regel.")
+    if len(nieuw.voorbeelden) < MIN_VOORBEELDEN:  # make validate's limit, said before writing
+        uit.append(
+            f"Geef minstens {MIN_VOORBEELDEN} voorbeelden, één per regel (nu "
+            f"{len(nieuw.voorbeelden)}), in de vier vormen van docs/fasegids.md."
+        )
     voorbeelden = labelen.bekende_voorbeelden(project / "data")
     for tekst in nieuw.voorbeelden:
         if len(tekst) > labelen.MAX_TEKST:
@@ -150,7 +154,7 @@ def voeg_toe(nieuw: NieuweSituatie, project: Path = ROOT) -> labelen.Resultaat:
                 labelen.schrijf_voorbeeld(nlu, tekst, nieuw.intent)
             _regel(regels, nieuw.intent)
             _advies(advies, nieuw)
-            meldingen = labelen.controleer(data, domain, project / "config.yml")
+            meldingen = labelen.controleer_alles(data, domain, project / "config.yml")
         except Exception as exc:  # a file that cannot be written: put everything back
             meldingen = [f"Schrijven mislukte: {exc}"]
         if meldingen:

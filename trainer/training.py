@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import collections
 import os
-import re
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -25,8 +23,9 @@ from typing import Literal
 
 import httpx
 
-from stack.paths import RASA, ROOT
+from stack.paths import ROOT
 from tools.domein import DOMAIN
+from trainer import proces
 from trainer.labelen import CONFIG, DATA
 
 Toestand = Literal["rust", "bezig", "laden", "klaar", "mislukt"]
@@ -34,8 +33,6 @@ MODEL = ROOT / "models" / "coach.tar.gz"
 RASA_URL = "http://127.0.0.1:5005"
 REGELS = 20  # log lines kept for the progress view
 LAAD_TIMEOUT = 300.0  # seconds; loading a model takes Rasa 10-60 s on two cores
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_RUIS = ("Warning", "warnings.warn", "DeprecationWarning", "  import ", "  from ")
 
 
 @dataclass
@@ -110,33 +107,13 @@ class Training:
                 self._eind = time.time()
 
     def _regel(self, tekst: str) -> None:
-        tekst = _ANSI.sub("", tekst).strip()
-        if tekst and not tekst.startswith(_RUIS) and "Deprecat" not in tekst:
-            with self._slot:
-                self._regels.append(tekst[:300])
+        with self._slot:
+            self._regels.append(tekst[:300])
 
     def _train(self, uit: Path) -> int:
-        opdracht = [RASA, "train", *self.bronnen, "--out", str(uit), "--fixed-model-name", "nieuw"]
-        omgeving = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
-        proces = subprocess.Popen(
-            opdracht,
-            cwd=ROOT,
-            env=omgeving,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            bufsize=1,
-        )
-        assert proces.stdout is not None
-        buffer = ""
-        while teken := proces.stdout.read(256):
-            buffer += teken
-            *regels, buffer = re.split(r"[\r\n]", buffer)  # progress bars redraw with \r
-            for regel in regels:
-                self._regel(regel)
-        self._regel(buffer)
-        return proces.wait()
+        opdracht = [*proces.RASA_STIL, "train", *self.bronnen, "--out", str(uit)]
+        opdracht += ["--fixed-model-name", "nieuw"]
+        return proces.draai(opdracht, self._regel)
 
     def _draai(self) -> None:
         try:
