@@ -44,27 +44,23 @@ def zoals_de_bot(tekst: str) -> tuple[str, dict[str, str] | None]:
     return (payload, {"bron": "commando"}) if payload else (tekst, None)
 
 
-async def beurt(o: Opstelling, chats: list[int], teksten: list[str]) -> list[float]:
-    """All chats send one message at once; seconds until each chat's first reply."""
-    voor = {chat: len(o.telegram.berichten(chat)) for chat in chats}
-    begin = time.monotonic()
-    for chat, tekst in zip(chats, teksten, strict=True):
-        await o.app.update_queue.put(o.updates.tekst(chat, tekst))
-    await o.app.update_queue.join()
-    tijden = []
-    for chat in chats:
-        nieuw = o.telegram.gelukt("sendMessage", chat)[voor[chat] :]
-        if not nieuw:
-            raise RuntimeError(f"chat {chat} kreeg geen antwoord")
-        tijden.append(nieuw[0].tijd - begin)
-    return tijden
-
-
 async def reeks(
     o: Opstelling, keer: int, chats: list[int], tekst: Callable[[], str]
 ) -> list[float]:
-    """`keer` turns in which all `chats` send a message at once: every chat's seconds."""
-    return [t for _ in range(keer) for t in await beurt(o, chats, [tekst() for _ in chats])]
+    """`keer` turns in which all `chats` send a message at once: seconds until each chat's first
+    reply, every turn."""
+    tijden = []
+    for _ in range(keer):
+        voor = {chat: len(o.telegram.berichten(chat)) for chat in chats}
+        begin = time.monotonic()
+        for chat in chats:
+            await o.app.update_queue.put(o.updates.tekst(chat, tekst()))
+        await o.app.update_queue.join()
+        for chat in chats:
+            if not (nieuw := o.telegram.gelukt("sendMessage", chat)[voor[chat] :]):
+                raise RuntimeError(f"chat {chat} kreeg geen antwoord")
+            tijden.append(nieuw[0].tijd - begin)
+    return tijden
 
 
 async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[str, list]:
@@ -91,7 +87,7 @@ async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[s
 
     nep = RasaClient(transport=httpx.MockTransport(direct_antwoord))
     async with draaiende_bot(instellingen(), nep) as o:
-        await beurt(o, [1], ["warm"])
+        await reeks(o, 1, [1], lambda: "warm")
         resultaten["bot-laag alleen (nep-Rasa), 1"] = await reeks(o, berichten, [2], lambda: "x")
         resultaten["bot-laag alleen (nep-Rasa), 20"] = await reeks(o, rondes, chats, lambda: "x")
     return resultaten
