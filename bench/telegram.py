@@ -18,8 +18,8 @@ import httpx
 from bench.measure import percentiel
 from bench.report import tabel
 from bench.targets import OPMAAK
-from bot.commands import payload_voor
 from bot.rasa_client import RasaClient
+from bot.terminal import bericht_voor_rasa
 from stack import launcher
 from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
 
@@ -36,12 +36,6 @@ BERICHTEN = [
     "/tips",  # typed commands, as in the Telegram menu
     "/fase",
 ]
-
-
-def zoals_de_bot(tekst: str) -> tuple[str, dict[str, str] | None]:
-    """What the bot sends Rasa for this text: a command as its marked payload."""
-    payload = payload_voor(tekst)
-    return (payload, {"bron": "commando"}) if payload else (tekst, None)
 
 
 async def reeks(
@@ -72,7 +66,10 @@ async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[s
         direct = []
         for _ in range(berichten):
             begin = time.monotonic()
-            await rasa.stuur("direct", *zoals_de_bot(tekst()))
+            # as the bot sends it: a command as its marked payload (BERICHTEN are all valid)
+            verzoek = bericht_voor_rasa(tekst(), [], print)
+            assert verzoek is not None
+            await rasa.stuur("direct", verzoek.bericht, verzoek.metadata())
             direct.append(time.monotonic() - begin)
         resultaten = {
             "Rasa direct, zonder bot": direct,
