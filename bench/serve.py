@@ -142,30 +142,28 @@ async def belasting(url: str, verkopers: int, v: Verkeer, label: str) -> dict[st
 
 async def _meet(urls: dict[str, str], v: Verkeer, token: str) -> dict[str, dict[str, Any]]:
     """Warm up, then parse, round trip and load; the models take turns, run by run."""
+    om_beurten = [(run, naam, url) for run in range(v.runs) for naam, url in urls.items()]
     uit: dict[str, dict[str, Any]] = {n: {"parse_ms": [], "rondreis_ms": []} for n in urls}
     # /model/parse is Rasa's HTTP API: it needs the token.
     async with httpx.AsyncClient(timeout=TIMEOUT, params={"token": token}) as client:
         for url in urls.values():  # TensorFlow's first predictions are slow: measure warm
             await parse_ronde(client, url, v.verkopen[0][:OPWARM_PARSES])
             await verkoper(client, url, (("bench-opwarmen", t) for t in v.verkopen[0]))
-        for _ in range(v.runs):
-            for naam, url in urls.items():
-                voorspeld, beurten = await parse_ronde(client, url, v.teksten)
-                uit[naam].setdefault("voorspellingen", voorspeld)
-                uit[naam]["parse_ms"].append(latentie_ms(beurten))
-        for run in range(v.runs):
-            for naam, url in urls.items():
-                beurten = await verkoper(client, url, rondreis(v, f"{naam}-rt{run}"))
-                uit[naam]["rondreis_ms"].append(latentie_ms(beurten))
+        for _, naam, url in om_beurten:
+            voorspeld, beurten = await parse_ronde(client, url, v.teksten)
+            uit[naam].setdefault("voorspellingen", voorspeld)
+            uit[naam]["parse_ms"].append(latentie_ms(beurten))
+        for run, naam, url in om_beurten:
+            beurten = await verkoper(client, url, rondreis(v, f"{naam}-rt{run}"))
+            uit[naam]["rondreis_ms"].append(latentie_ms(beurten))
     for r in uit.values():
         r |= {k: mediaan_van_runs(r[k]) for k in ("parse_ms", "rondreis_ms")} | {"belasting": {}}
     for n in v.niveaus:
         runs: dict[str, list[dict[str, float]]] = {naam: [] for naam in urls}
-        for run in range(v.runs):
-            for naam, url in urls.items():
-                voor = cpu_tijden()
-                uitslag = await belasting(url, n, v, f"{naam}-n{n}-r{run}")
-                runs[naam].append(uitslag | {"steal": steal(voor, cpu_tijden())})
+        for run, naam, url in om_beurten:
+            voor = cpu_tijden()
+            uitslag = await belasting(url, n, v, f"{naam}-n{n}-r{run}")
+            runs[naam].append(uitslag | {"steal": steal(voor, cpu_tijden())})
         for naam, lijst in runs.items():
             melding(f"{naam}, {n} verkopers: doorvoer {[round(r['doorvoer'], 1) for r in lijst]}/s")
             uit[naam]["belasting"][str(n)] = mediaan_van_runs(lijst)
