@@ -3,33 +3,32 @@
 python -m bench [--quick] [...]      everything; writes reports/bench.json, docs/benchmarks.md
 python -m bench serving [...]        the served model under load only, as JSON (about a minute)
 python -m bench telegram [...]       latency through the Telegram layer (make bench-telegram)
+python -m bench trainer [...]        the trainers' web app: inbox, labelling, dashboard
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shlex
 import signal
-import statistics
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench import accuracy, keyword_baseline, report, serve, train
+from bench import accuracy, report, serve, train
 from bench.measure import GEHEUGEN_INTERVAL, machine
+from bench.serve import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN, WORKERS, Verkeer, melding
 from bench.targets import KEYWORD, PROJECT, STANDAARD, doelen
-from bench.traffic import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN, Verkeer
 from stack.launcher import MODEL, REDIS_OPTIES, sigterm_als_ctrl_c
 from stack.paths import ROOT
 from tools.domein import nlu_voorbeelden
 from tools.nlu_eval import HELD_OUT, laad_model_parser
 
-WORKERS = 2  # one Rasa process per core of the 2-core machine (docs/serving.md)
 # dest: (option, full run, --quick run, help)
 STANDAARDEN: dict[str, tuple[str, Any, Any, str]] = {
     "runs": ("--runs", 3, 1, "herhalingen per tijdmeting"),
@@ -39,10 +38,7 @@ STANDAARDEN: dict[str, tuple[str, Any, Any, str]] = {
     "verkopen_per_verkoper": ("--verkopen", 2, 1, "verkopen per verkoper bij belasting"),
     "rondreis_berichten": ("--rondreis", 60, 12, "berichten voor de rondreis van 1 verkoper"),
 }
-
-
-def _melding(tekst: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {tekst}", file=sys.stderr, flush=True)
+SUBCOMMANDOS = {"serving": "serve", "telegram": "telegram", "trainer": "trainer"}  # main(argv)
 
 
 def _niveaus(tekst: str) -> tuple[int, ...]:
@@ -81,27 +77,10 @@ def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
-def meet_keyword(rijen: list[tuple[str, str, Path]], runs: int = 5) -> dict[str, Any]:
-    """The keyword table is built in-process; its 'training' is reading the data and counting."""
-    tijden = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        parse = keyword_baseline.train((t, i) for t, i, _ in nlu_voorbeelden(ROOT / "data"))
-        tijden.append(time.perf_counter() - begin)
-    return {
-        "training": {"runs_s": tijden, "mediaan_s": statistics.median(tijden)},
-        "nlu": accuracy.held_out(rijen, [parse(t) for t, _, _ in rijen]),
-        "blind": accuracy.blind(parse),
-    }
-
-
-def bench(argv: list[str]) -> int:
-    args = instellingen(argv)
-    train.WERKMAP.mkdir(parents=True, exist_ok=True)
-    rijen = nlu_voorbeelden(HELD_OUT)
-    verkeer = Verkeer.uit(rijen, args)
+def opzet(argv: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """What was run, where, and how it was measured."""
     eigen = shlex.join(["python", "-m", "bench", *argv])
-    resultaat: dict[str, Any] = {
+    return {
         "datum": datetime.now().astimezone().isoformat(timespec="seconds"),
         "commando": f"make bench ({eigen})" if os.environ.get("MAKELEVEL") else eigen,
         "git": {
@@ -124,92 +103,53 @@ def bench(argv: list[str]) -> int:
         "rasa_init_config": str(train.RASA_INIT_CONFIG),
         "rasa_standaard_componenten": train.componenten(),
     }
-    pipelines: dict[str, dict[str, Any]] = {KEYWORD: meet_keyword(rijen)}
-    _melding("keyword-baseline klaar")
+
+
+def bench(argv: list[str]) -> int:
+    args = instellingen(argv)
+    train.WERKMAP.mkdir(parents=True, exist_ok=True)
+    rijen = nlu_voorbeelden(HELD_OUT)
+    resultaat = opzet(argv, args)
+    pipelines: dict[str, dict[str, Any]] = {KEYWORD: accuracy.meet_keyword(rijen)}
+    melding("keyword-baseline klaar")
+    configs = {PROJECT: ROOT / "config.yml", STANDAARD: train.RASA_INIT_CONFIG}
+    opgegeven = {
+        PROJECT: (args.train_runs, args.project_model or (None if args.train_runs else MODEL)),
+        STANDAARD: (args.standaard_train_runs, args.standaard_model),
+    }
     try:
-        project_model = args.project_model or (None if args.train_runs else MODEL)
-        pipelines[PROJECT] = train.pipeline(
-            PROJECT, ROOT / "config.yml", args.train_runs, project_model, _melding
-        )
-        pipelines[STANDAARD] = train.pipeline(
-            STANDAARD,
-            train.RASA_INIT_CONFIG,
-            args.standaard_train_runs,
-            args.standaard_model,
-            _melding,
-        )
-        modellen = {naam: Path(pipelines[naam]["model"]) for naam in (PROJECT, STANDAARD)}
-        _melding("servers starten: " + ", ".join(f"{n} met {m}" for n, m in modellen.items()))
-        gemeten = serve.meet_modellen(
-            modellen, train.WERKMAP, verkeer, max(1, args.workers), _melding
-        )
+        for naam, (runs, model) in opgegeven.items():
+            pipelines[naam] = train.pipeline(naam, configs[naam], runs, model, melding)
+        modellen = {naam: Path(pipelines[naam]["model"]) for naam in configs}
+        melding("servers starten: " + ", ".join(f"{n} met {m}" for n, m in modellen.items()))
+        verkeer = Verkeer.uit(rijen, args)
+        gemeten = serve.meet_modellen(modellen, train.WERKMAP, verkeer, max(1, args.workers))
         for naam, model in modellen.items():
             pipelines[naam]["nlu"] = accuracy.held_out(rijen, gemeten[naam].pop("voorspellingen"))
             pipelines[naam].update(gemeten[naam])
-            _melding(f"{naam}: blinde sets")
+            melding(f"{naam}: blinde sets")
             pipelines[naam]["blind"] = accuracy.blind(laad_model_parser(model))
     except Exception as exc:  # report what was measured so far, then fail
-        _melding(f"FOUT: {exc}")
+        melding(f"FOUT: {exc}")
         resultaat["fout"] = str(exc)
     resultaat["machine"]["load_bij_einde"] = list(os.getloadavg())
-    resultaat["pipelines"] = pipelines
-    resultaat["doelen"] = doelen(pipelines)
+    resultaat |= {"pipelines": pipelines, "doelen": doelen(pipelines)}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(resultaat, indent=2, ensure_ascii=False) + "\n", "utf-8")
     if "fout" in resultaat:
         return 1
     args.markdown.parent.mkdir(parents=True, exist_ok=True)
     args.markdown.write_text(report.markdown(resultaat), encoding="utf-8")
-    _melding(f"klaar: {args.json} en {args.markdown}")
-    return 0
-
-
-def serving(argv: list[str]) -> int:
-    """One model, one serving set-up, one load level: the quick runs of docs/serving.md."""
-    p = argparse.ArgumentParser(prog="python -m bench serving", description=serving.__doc__)
-    p.add_argument("--model", type=Path, default=MODEL)
-    p.add_argument("--workers", type=int, default=WORKERS, help="standaard %(default)s")
-    p.add_argument("--runs", type=int, default=4, help="standaard %(default)s")
-    p.add_argument("--verkopers", type=int, default=50, help="standaard %(default)s")
-    p.set_defaults(rondreis_berichten=30, verkopen_per_verkoper=2)
-    args = p.parse_args(argv)
-    args.niveaus = (args.verkopers,)
-    verkeer = Verkeer.uit(nlu_voorbeelden(HELD_OUT), args)
-    load = os.getloadavg()[0]
-    (werkmap := train.WERKMAP / "serving").mkdir(parents=True, exist_ok=True)
-    uit = serve.meet_modellen({PROJECT: args.model}, werkmap, verkeer, args.workers, _melding)
-    uit, belasting = uit[PROJECT], uit[PROJECT]["belasting"][str(args.verkopers)]
-    figuren = {
-        "workers": args.workers,
-        "verkopers": args.verkopers,
-        "p50_ms": round(belasting["p50"]),  # medians over the runs
-        "p95_ms": round(belasting["p95"]),
-        "doorvoer_per_s": round(belasting["doorvoer"], 1),
-        "doorvoer_per_run": [round(r["doorvoer"], 1) for r in belasting["runs"]],
-        "verloren": belasting["verloren"],
-        "steal_per_run": [round(r["steal"], 3) for r in belasting["runs"]],
-        "rondreis_1_verkoper_p95_ms": round(uit["rondreis_ms"]["p95"]),
-        "piek_rss_som_mib": round(uit["geheugen_mb"]["rasa"]),
-        "piek_pss_mib": round(uit["pss_mb"]["rasa"]),
-        "processen": uit["processen"]["rasa"],
-        "load": [round(load, 2), round(os.getloadavg()[0], 2)],
-    }
-    print(json.dumps(figuren, indent=1))
+    melding(f"klaar: {args.json} en {args.markdown}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, sigterm_als_ctrl_c)  # so servers and a training are stopped
-    if argv[:1] == ["trainer"]:  # the trainers' web app: inbox, labelling, dashboard
-        from bench import trainer
-
-        return trainer.main(argv[1:])
-    if argv[:1] == ["telegram"]:
-        from bench import telegram
-
-        return telegram.main(argv[1:])
-    return serving(argv[1:]) if argv[:1] == ["serving"] else bench(argv)
+    if argv[:1] and argv[0] in SUBCOMMANDOS:
+        return importlib.import_module(f"bench.{SUBCOMMANDOS[argv[0]]}").main(argv[1:])
+    return bench(argv)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,27 @@
-"""Accuracy of one pipeline: the held-out set (tests/nlu/), the blind sets and a typo'd copy."""
+"""Accuracy of one pipeline: the held-out set (tests/nlu/), the blind sets and a typo'd copy; and
+the keyword baseline, the floor any trained pipeline must beat (docs/bench-methode.md)."""
 
 from __future__ import annotations
 
+import re
 import statistics
-from collections.abc import Callable
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from bench.targets import TYPFOUTEN
+from stack.paths import ROOT
 from tools.blind import FALLBACK_INTENTS, berichten, blinde_sets, scoor, typfout_kopie, voorspel
-from tools.domein import fase_per_intent
+from tools.domein import fase_per_intent, nlu_voorbeelden
 from tools.nlu_eval import GEEN_FASE, Voorspelling, fase_scores, fase_van
 
 Parse = Callable[[str], tuple[str, float]]
+MIN_AANDEEL = 0.5  # a keyword of an intent: at least this share of its examples are that intent
+MIN_AANTAL = 2  # and at least this many
+_WOORD = re.compile(r"[^\W_]+")
 
 
 def held_out(rijen: list[tuple[str, str, Path]], voorspeld: list[tuple[str, float]]) -> dict:
@@ -45,3 +53,52 @@ def blind(parse: Parse) -> dict[str, dict[str, Any]]:
         uit[naam] = asdict(scoor(voorspel(parse, rijen)))
         uit[naam + TYPFOUTEN] = asdict(scoor(voorspel(parse, typfout_kopie(rijen))))
     return uit
+
+
+def woorden(tekst: str) -> set[str]:
+    return set(_WOORD.findall(tekst.lower()))
+
+
+def keyword_parser(voorbeelden: Iterable[tuple[str, str]]) -> Parse:
+    """From (text, intent) pairs, a parser in which each keyword votes for its intents with
+    weight P(intent | word); each word counts once per example."""
+    per_woord: dict[str, Counter[str]] = defaultdict(Counter)
+    for tekst, intent in voorbeelden:
+        for woord in woorden(tekst):
+            per_woord[woord][intent] += 1
+    gewichten: dict[str, dict[str, float]] = {}
+    for woord, tellingen in per_woord.items():
+        totaal = sum(tellingen.values())
+        sleutel = {
+            intent: n / totaal
+            for intent, n in tellingen.items()
+            if n >= MIN_AANTAL and n / totaal >= MIN_AANDEEL
+        }
+        if sleutel:
+            gewichten[woord] = sleutel
+
+    def parse(tekst: str) -> tuple[str, float]:
+        """text -> (intent, share of the winning intent in the total keyword weight)."""
+        scores: Counter[str] = Counter()
+        for woord in sorted(woorden(tekst)):  # sorted: the same sums on every run
+            scores.update(gewichten.get(woord, {}))
+        if not scores:
+            return "nlu_fallback", 0.0
+        intent, score = max(scores.items(), key=lambda paar: (paar[1], paar[0]))
+        return intent, score / sum(scores.values())
+
+    return parse
+
+
+def meet_keyword(rijen: list[tuple[str, str, Path]], runs: int = 5) -> dict[str, Any]:
+    """The keyword table is built in-process; its 'training' is reading the data and counting."""
+    tijden = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        parse = keyword_parser((t, i) for t, i, _ in nlu_voorbeelden(ROOT / "data"))
+        tijden.append(time.perf_counter() - begin)
+    return {
+        "training": {"runs_s": tijden, "mediaan_s": statistics.median(tijden)},
+        "nlu": held_out(rijen, [parse(t) for t, _, _ in rijen]),
+        "blind": blind(parse),
+    }

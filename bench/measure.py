@@ -6,7 +6,8 @@ import math
 import os
 import statistics
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,15 @@ def percentiel(waarden: Sequence[float], p: float) -> float:
     return gesorteerd[max(0, math.ceil(p / 100 * len(gesorteerd)) - 1)]
 
 
-def latentie_ms(seconden: Sequence[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in seconden]
-    return {f"p{p}": percentiel(ms, p) for p in (50, 95, 99)} | {"n": len(ms)}
+def latentie_ms(beurten: Sequence[tuple[bool, float]]) -> dict[str, float]:
+    """p50/p95/p99 in ms of (answered, seconds) turns, their number and the unanswered ones."""
+    ms = [s * 1000 for _, s in beurten]
+    percentielen = {f"p{p}": percentiel(ms, p) for p in (50, 95, 99)}
+    return percentielen | {"n": len(ms), "verloren": sum(not b for b, _ in beurten)}
 
 
 def mediaan_van_runs(runs: Sequence[dict[str, float]]) -> dict[str, Any]:
-    """Per key the median over the runs (the figure we report on a noisy shared machine), but
-    every lost message of all runs; and the runs themselves."""
+    """Per key the median over the runs, but every lost message of all runs; and the runs."""
     uit: dict[str, Any] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     if "verloren" in uit:
         uit["verloren"] = sum(r["verloren"] for r in runs)
@@ -66,62 +68,49 @@ def kb(pad: Path, veld: str) -> int:
 
 
 def boom(pid: int) -> list[int]:
-    """The process and all its descendants (`rasa run` may fork workers)."""
-    kinderen: dict[int, list[int]] = {}
-    for map_ in PROC.iterdir():
-        if not map_.name.isdigit():
-            continue
-        try:  # the command may contain spaces and parentheses: split after the last ')'
-            ouder = int((map_ / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):  # gone meanwhile
-            continue
-        kinderen.setdefault(ouder, []).append(int(map_.name))
-    resultaat, te_doen = [], [pid]
-    while te_doen:
-        resultaat.append(huidig := te_doen.pop())
-        te_doen.extend(kinderen.get(huidig, []))
-    return resultaat
+    """The process and all its descendants (`rasa run` may fork workers); [] when it is gone."""
+    try:
+        taken = list((PROC / str(pid) / "task").iterdir())
+        kinderen = [int(k) for taak in taken for k in (taak / "children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+    return [pid, *(nazaat for kind in kinderen for nazaat in boom(kind))]
 
 
-class PiekGeheugen:
-    """Samples the memory of process trees in a background thread (docs/bench-methode.md)."""
+@contextmanager
+def piek_geheugen(wortels: dict[Any, int]) -> Iterator[dict[Any, tuple[float, float, int]]]:
+    """Samples the process trees in a thread while the block runs; afterwards the dict holds per
+    name (peak RSS in MiB summed per process, peak PSS in MiB, processes seen)."""
+    per_pid: dict[Any, dict[int, int]] = {naam: {} for naam in wortels}  # peak VmHWM
+    pss_piek = dict.fromkeys(wortels, 0)
+    stop = threading.Event()
 
-    def __init__(self, wortels: dict[str, int]) -> None:
-        self.wortels = wortels
-        self.per_pid: dict[str, dict[int, int]] = {naam: {} for naam in wortels}  # peak VmHWM
-        self.pss_piek: dict[str, int] = dict.fromkeys(wortels, 0)
-        self._stop = threading.Event()
-        self._draad = threading.Thread(target=self._lus, daemon=True)
-
-    def meet(self) -> None:
-        for naam, wortel in self.wortels.items():
-            gezien, pss = self.per_pid[naam], 0
+    def meet() -> None:
+        for naam, wortel in wortels.items():
+            gezien, pss = per_pid[naam], 0
             for pid in boom(wortel):
                 gezien[pid] = max(gezien.get(pid, 0), kb(PROC / str(pid) / "status", "VmHWM"))
                 pss += kb(PROC / str(pid) / "smaps_rollup", "Pss")
-            self.pss_piek[naam] = max(self.pss_piek[naam], pss)
+            pss_piek[naam] = max(pss_piek[naam], pss)
 
-    def _lus(self) -> None:
-        while not self._stop.wait(GEHEUGEN_INTERVAL):
-            self.meet()
+    def lus() -> None:
+        while not stop.wait(GEHEUGEN_INTERVAL):
+            meet()
 
-    def __enter__(self) -> PiekGeheugen:
-        self.meet()
-        self._draad.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._draad.join()
-        self.meet()
-
-    def uitslag(self, naam: str) -> tuple[float, float, int]:
-        """(peak RSS in MiB summed per process, peak PSS in MiB, processes seen)."""
-        per_pid = self.per_pid[naam]
-        return (
-            sum(per_pid.values()) / 1024,
-            self.pss_piek[naam] / 1024,
-            sum(map(bool, per_pid.values())),
+    meet()
+    (draad := threading.Thread(target=lus, daemon=True)).start()
+    uitslag: dict[Any, tuple[float, float, int]] = {}
+    try:
+        yield uitslag
+    finally:
+        stop.set()
+        draad.join()
+        meet()
+    for naam, gezien in per_pid.items():
+        uitslag[naam] = (
+            sum(gezien.values()) / 1024,
+            pss_piek[naam] / 1024,
+            sum(map(bool, gezien.values())),
         )
 
 

@@ -51,6 +51,7 @@ BLIND = [
     ("naar het menu", "naar_menu", "procent"),
     ("buiten domein naar de fallback", "ood_fallback", "procent"),
 ]
+ONDEELBAAR = ("verloren", "steal")  # no ratio of lost messages or of other machines' CPU steal
 TEKEN = {True: "gehaald", False: "**gemist**", None: "niet gemeten"}
 
 
@@ -61,10 +62,19 @@ def tabel(koppen: Sequence[str], rijen: Iterable[Sequence[Any]], links: int = 1)
     return [kop, streep, *(f"| {' | '.join(map(str, rij))} |" for rij in rijen)]
 
 
-def _cellen(pipelines: dict[str, Any], pad: str, opmaak: str) -> list[str]:
-    """The figure at `pad` for each pipeline, formatted; — where it was not measured."""
-    waarden = [getal(pipelines.get(k, {}), pad) for k in KOLOMMEN]
-    return [OPMAAK[opmaak](w) if w is not None else "—" for w in waarden]
+def vergelijking(
+    r: dict[str, Any], koppen: Sequence[str], rijen: Iterable[tuple[Any, ...]], links: int = 1
+) -> list[str]:
+    """Rows of (label..., dotted path, format): the labels, the figure of each pipeline (— where
+    it was not measured) and, when the headers have a column for it, project / standard."""
+    pipelines, uit = r["pipelines"], []
+    for *labels, pad, opmaak in rijen:
+        waarden = [getal(pipelines.get(k, {}), pad) for k in KOLOMMEN]
+        cellen = [OPMAAK[opmaak](w) if w is not None else "—" for w in waarden]
+        (p, s, _), deelbaar = waarden, pad.rsplit(".", 1)[1] not in ONDEELBAAR
+        deling = [f"{p / s:.2f}×" if deelbaar and p is not None and s else "—"]
+        uit.append([*labels, *cellen, *deling][: len(koppen)])
+    return tabel(koppen, uit, links)
 
 
 def _trainingen(pipelines: dict[str, Any]) -> list[int]:
@@ -72,39 +82,21 @@ def _trainingen(pipelines: dict[str, Any]) -> list[int]:
 
 
 def resultaten_tabel(r: dict[str, Any]) -> list[str]:
-    pipelines, runs = r["pipelines"], " / ".join(map(str, _trainingen(r["pipelines"])))
+    runs = " / ".join(map(str, _trainingen(r["pipelines"])))
     rijen = [(label.format(runs=runs), pad, opmaak) for label, pad, opmaak in RESULTATEN]
     for n in r["instellingen"]["niveaus"]:
         wie = "1 verkoper" if n == 1 else f"{n} verkopers tegelijk"
         rijen += [(label.format(wie=wie), pad.format(n=n), o) for label, pad, o in PER_NIVEAU]
-    uit = []
-    for label, pad, opmaak in [*rijen, *GEHEUGEN]:
-        p, s = (getal(pipelines.get(k, {}), pad) for k in (PROJECT, STANDAARD))
-        # no ratio of lost messages or of other machines' CPU steal
-        deelbaar = pad.rsplit(".", 1)[1] not in ("verloren", "steal")
-        verhouding = f"{p / s:.2f}×" if deelbaar and p is not None and s else "—"
-        uit.append([label, *_cellen(pipelines, pad, opmaak), verhouding])
-    return tabel(
-        [
-            "meting",
-            "project (`config.yml`)",
-            "Rasa-standaard (`rasa init`)",
-            "keyword-baseline",
-            "project / standaard",
-        ],
-        uit,
-    )
+    koppen = ["meting", "project (`config.yml`)", "Rasa-standaard (`rasa init`)"]
+    koppen += ["keyword-baseline", "project / standaard"]
+    return vergelijking(r, koppen, [*rijen, *GEHEUGEN])
 
 
 def blind_tabel(r: dict[str, Any]) -> list[str]:
-    pipelines = r["pipelines"]
-    sets = (pipelines.get(KEYWORD, {}).get("blind") or {}).keys()
-    rijen = [
-        [naam, label, *_cellen(pipelines, f"blind.{naam}.{sleutel}", opmaak)]
-        for naam in sets
-        for label, sleutel, opmaak in BLIND
-    ]
-    return tabel(["set", "meting", "project", "Rasa-standaard", "keyword"], rijen, links=2)
+    sets = (r["pipelines"].get(KEYWORD, {}).get("blind") or {}).keys()
+    rijen = [(s, label, f"blind.{s}.{sleutel}", o) for s in sets for label, sleutel, o in BLIND]
+    koppen = ["set", "meting", "project", "Rasa-standaard", "keyword"]
+    return vergelijking(r, koppen, rijen, links=2)
 
 
 def doelen_tabel(r: dict[str, Any]) -> list[str]:
@@ -113,23 +105,21 @@ def doelen_tabel(r: dict[str, Any]) -> list[str]:
 
 
 def fase_tabel(r: dict[str, Any]) -> list[str]:
-    pipelines = r["pipelines"]
-    rijen = [
-        [fase, score["aantal"], *_cellen(pipelines, f"nlu.per_fase.{fase}.f1", "fractie")]
-        for fase, score in pipelines[KEYWORD]["nlu"]["per_fase"].items()
-    ]
-    return tabel(["fase", "n", "F1 project", "F1 standaard", "F1 keyword"], rijen)
+    per_fase = r["pipelines"][KEYWORD]["nlu"]["per_fase"]
+    rijen = [(f, s["aantal"], f"nlu.per_fase.{f}.f1", "fractie") for f, s in per_fase.items()]
+    koppen = ["fase", "n", "F1 project", "F1 standaard", "F1 keyword"]
+    return vergelijking(r, koppen, rijen)
 
 
 def _load(waarden: list[float]) -> str:
     return ", ".join(f"{w:.2f}" for w in waarden)
 
 
-def kop(r: dict[str, Any]) -> list[str]:
+def kop(r: dict[str, Any]) -> dict[str, str]:
     m, git = r["machine"], r["git"]
     aantallen = r["pipelines"][KEYWORD]["nlu"]["aantallen"]
     lokaal = " met lokale wijzigingen" if git["gewijzigd"] else ""
-    rijen = {
+    return {
         "datum": r["datum"],
         "commando": f"`{r['commando']}`",
         "machine": f"{m['nproc']} cores (nproc), {m['geheugen_gb']} GB geheugen, {m['cpu']}",
@@ -142,7 +132,6 @@ def kop(r: dict[str, Any]) -> list[str]:
         "herhalingen": f"{r['instellingen']['runs']} run(s) per tijdmeting "
         "(de tabel toont de mediaan)",
     }
-    return tabel(["", ""], rijen.items(), links=2)
 
 
 def _model_bron(pipeline: dict[str, Any]) -> str:
@@ -155,13 +144,13 @@ def _model_bron(pipeline: dict[str, Any]) -> str:
     return f"`{naam}`, niet in deze run getraind"
 
 
-def opzet_tabel(r: dict[str, Any]) -> list[str]:
+def opzet(r: dict[str, Any]) -> dict[str, str]:
     """This run's settings; what they mean is in docs/bench-methode.md."""
     inst, opzet, pipelines = r["instellingen"], r["meetopzet"], r["pipelines"]
     standaard, fasen = r["rasa_standaard_componenten"], opzet["verkoop_fasen"]
     project_runs, standaard_runs, _ = _trainingen(pipelines)
     init_config = "/".join(Path(r["rasa_init_config"]).parts[-4:])
-    rijen = {
+    return {
         "model project": _model_bron(pipelines.get(PROJECT, {})),
         "model Rasa-standaard": f"{_model_bron(pipelines.get(STANDAARD, {}))}; "
         f"`{init_config}`, aangevuld met {', '.join(standaard['pipeline'])}; "
@@ -178,7 +167,6 @@ def opzet_tabel(r: dict[str, Any]) -> list[str]:
         "geheugen": f"elke {opzet['geheugen_interval_s']} s bemonsterd; "
         f"grens 1.3 GB = {RSS_GRENS_MB:.0f} MiB",
     }
-    return tabel(["", ""], rijen.items(), links=2)
 
 
 DELEN = {
@@ -186,12 +174,12 @@ DELEN = {
     "Blinde sets": blind_tabel,
     "Doelen": doelen_tabel,
     "F1 per fase": fase_tabel,
-    "Hoe gemeten": opzet_tabel,
+    "Hoe gemeten": lambda r: tabel(["", ""], opzet(r).items(), links=2),
 }
 
 
 def markdown(r: dict[str, Any]) -> str:
-    regels = ["# Benchmarks", "", KOP, "", *kop(r)]
+    regels = ["# Benchmarks", "", KOP, "", *tabel(["", ""], kop(r).items(), links=2)]
     for titel, deel in DELEN.items():
         regels += ["", f"## {titel}", "", *deel(r)]
     return "\n".join([*regels, ""])

@@ -1,68 +1,178 @@
-"""Serve trained models behind the real servers and measure them (docs/bench-methode.md)."""
+"""Serve trained models behind the real servers (127.0.0.1 only) and measure them: /model/parse,
+one seller, N sellers at once, peak memory. `python -m bench serving`: one model, one level."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-from collections.abc import Callable
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
-from bench import traffic
-from bench.measure import PiekGeheugen, cpu_tijden, latentie_ms, mediaan_van_runs, steal
+from actions.adviesboek import laad_fasen
+from bench.measure import cpu_tijden, latentie_ms, mediaan_van_runs, piek_geheugen, steal
+from bench.train import WERKMAP
+from rasa_ext.channel import CoachRestInput
 from stack import launcher
+from tools.domein import fase_per_intent, nlu_voorbeelden
+from tools.nlu_eval import HELD_OUT
 
-ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
+WORKERS = 2  # one Rasa process per core of the 2-core machine (docs/serving.md)
+TIMEOUT = 60.0  # seconds per request; a slower answer counts as lost
+OPWARM_PARSES = 5
 # All Rasa processes of both pipelines load their model at once on 2 cores; DIET
 # and TED take longer than the 180 s of stack.launcher then.
 OPSTART_TIMEOUT = 600.0
-Melding = Callable[[str], None]
+ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
+# One sale: a held-out message for each phase with a customer (actions/advies/fasen.yml).
+VERKOOP_FASEN = tuple(naam for naam, fase in laad_fasen().items() if fase.met_klant)
+# The REST channel's line for a turn without an answer: it counts as lost.
+_KANAAL = (yaml.safe_load(launcher.CREDENTIALS.read_text(encoding="utf-8")) or {}).get(
+    "rasa_ext.channel.CoachRestInput"
+)
+STILTE = CoachRestInput.from_credentials(_KANAAL).stilte_tekst
+Beurt = tuple[bool, float]  # (answered by a real bot message, seconds)
 
 
-async def _meet(urls: dict[str, str], v: traffic.Verkeer, melding: Melding, token: str) -> dict:
+def melding(tekst: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {tekst}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Verkeer:
+    """How much traffic one measurement sends, and the held-out texts it sends."""
+
+    runs: int
+    niveaus: Sequence[int]  # concurrent sellers
+    verkopen_per_verkoper: int
+    rondreis_berichten: int
+    teksten: Sequence[str]  # for /model/parse
+    verkopen: Sequence[Sequence[str]]  # short sales for the webhook; sale k: k-th text per phase
+
+    @classmethod
+    def uit(cls, rijen: Sequence[tuple[str, str, Any]], args: Any) -> Verkeer:
+        """From the held-out rows and the settings of the same names in `args`."""
+        fasen = fase_per_intent()
+        per_fase = {f: [t for t, i, _ in rijen if fasen.get(i) == f] for f in VERKOOP_FASEN}
+        verkopen = [
+            [per_fase[f][k % len(per_fase[f])] for f in VERKOOP_FASEN]
+            for k in range(max(map(len, per_fase.values())))
+        ]
+        instellingen = [getattr(args, veld.name) for veld in fields(cls)[:4]]
+        return cls(*instellingen, [t for t, _, _ in rijen], verkopen)
+
+
+async def parse_ronde(
+    client: httpx.AsyncClient, url: str, teksten: Sequence[str]
+) -> tuple[list[tuple[str, float]], list[Beurt]]:
+    """Every text once through /model/parse, in order: (intent, confidence) and the turns."""
+    voorspellingen, beurten = [], []
+    for tekst in teksten:
+        begin = time.perf_counter()
+        antwoord = await client.post(f"{url}/model/parse", json={"text": tekst})
+        beurten.append((True, time.perf_counter() - begin))
+        antwoord.raise_for_status()
+        intent = antwoord.json().get("intent") or {}
+        voorspellingen.append(
+            (intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0))
+        )
+    return voorspellingen, beurten
+
+
+async def stuur(client: httpx.AsyncClient, url: str, afzender: str, tekst: str) -> Beurt:
+    """One message through the webhook."""
+    begin = time.perf_counter()
+    try:
+        antwoord = await client.post(
+            f"{url}/webhooks/rest/webhook", json={"sender": afzender, "message": tekst}
+        )
+        antwoorden = antwoord.json() if antwoord.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):
+        antwoorden = None
+    seconden = time.perf_counter() - begin
+    beantwoord = isinstance(antwoorden, list) and any(
+        isinstance(a, dict) and (a.get("text") or a.get("buttons")) and a.get("text") != STILTE
+        for a in antwoorden
+    )
+    return beantwoord, seconden
+
+
+async def verkoper(
+    client: httpx.AsyncClient, url: str, berichten: Iterable[tuple[str, str]]
+) -> list[Beurt]:
+    """One seller's (sender, text) messages, each after the answer to the previous one."""
+    return [await stuur(client, url, afzender, tekst) for afzender, tekst in berichten]
+
+
+def rondreis(v: Verkeer, label: str) -> Iterator[tuple[str, str]]:
+    """The round trip of one seller: `v.rondreis_berichten` messages, a new sender per sale."""
+    for k in range(v.rondreis_berichten):
+        nr, fase = divmod(k, len(VERKOOP_FASEN))
+        yield f"{label}-{nr}", v.verkopen[nr % len(v.verkopen)][fase]
+
+
+async def belasting(url: str, verkopers: int, v: Verkeer, label: str) -> dict[str, float]:
+    """`verkopers` sellers at once, each with its own sender and `v.verkopen_per_verkoper` sales;
+    latency, lost messages and throughput of this run."""
+    limieten = httpx.Limits(max_connections=verkopers + 5, max_keepalive_connections=verkopers + 5)
+    n = v.verkopen_per_verkoper
+
+    def berichten(i: int) -> list[tuple[str, str]]:
+        verkopen = (v.verkopen[(i * n + j) % len(v.verkopen)] for j in range(n))
+        return [(f"{label}-{i}", tekst) for verkoop in verkopen for tekst in verkoop]
+
+    async with httpx.AsyncClient(timeout=TIMEOUT, limits=limieten) as client:
+        begin = time.perf_counter()
+        per_verkoper = await asyncio.gather(
+            *(verkoper(client, url, berichten(i)) for i in range(verkopers))
+        )
+        seconden = time.perf_counter() - begin
+    uit = latentie_ms([b for lijst in per_verkoper for b in lijst])
+    return uit | {"doorvoer": (uit["n"] - uit["verloren"]) / seconden, "seconden": seconden}
+
+
+async def _meet(urls: dict[str, str], v: Verkeer, token: str) -> dict[str, dict[str, Any]]:
     """Warm up, then parse, round trip and load; the models take turns, run by run."""
-    uit: dict[str, dict[str, Any]] = {n: {"parse": [], "rondreis": []} for n in urls}
+    om_beurten = [(run, naam, url) for run in range(v.runs) for naam, url in urls.items()]
+    uit: dict[str, dict[str, Any]] = {n: {"parse_ms": [], "rondreis_ms": []} for n in urls}
     # /model/parse is Rasa's HTTP API: it needs the token.
-    async with httpx.AsyncClient(timeout=traffic.TIMEOUT, params={"token": token}) as client:
+    async with httpx.AsyncClient(timeout=TIMEOUT, params={"token": token}) as client:
         for url in urls.values():  # TensorFlow's first predictions are slow: measure warm
-            await traffic.parse_ronde(client, url, v.verkopen[0][: traffic.OPWARM_PARSES])
-            await traffic.verkoper(client, url, "bench-opwarmen", v.verkopen[0])
-        for _ in range(v.runs):
-            for naam, url in urls.items():
-                voorspeld, tijden = await traffic.parse_ronde(client, url, v.teksten)
-                uit[naam].setdefault("voorspellingen", voorspeld)
-                uit[naam]["parse"].append(latentie_ms(tijden))
-        for run in range(v.runs):
-            for naam, url in urls.items():
-                rondreis = await traffic.rondreis(client, url, v, f"{naam}-rt{run}")
-                uit[naam]["rondreis"].append(rondreis)
-    resultaat = {
-        naam: {
-            "voorspellingen": r["voorspellingen"],
-            "parse_ms": mediaan_van_runs(r["parse"]),
-            "rondreis_ms": mediaan_van_runs(r["rondreis"]),
-            "belasting": {},
-        }
-        for naam, r in uit.items()
-    }
+            await parse_ronde(client, url, v.verkopen[0][:OPWARM_PARSES])
+            await verkoper(client, url, (("bench-opwarmen", t) for t in v.verkopen[0]))
+        for _, naam, url in om_beurten:
+            voorspeld, beurten = await parse_ronde(client, url, v.teksten)
+            uit[naam].setdefault("voorspellingen", voorspeld)
+            uit[naam]["parse_ms"].append(latentie_ms(beurten))
+        for run, naam, url in om_beurten:
+            beurten = await verkoper(client, url, rondreis(v, f"{naam}-rt{run}"))
+            uit[naam]["rondreis_ms"].append(latentie_ms(beurten))
+    for r in uit.values():
+        r |= {k: mediaan_van_runs(r[k]) for k in ("parse_ms", "rondreis_ms")} | {"belasting": {}}
     for n in v.niveaus:
         runs: dict[str, list[dict[str, float]]] = {naam: [] for naam in urls}
-        for run in range(v.runs):
-            for naam, url in urls.items():
-                voor = cpu_tijden()
-                uitslag = await traffic.belasting(url, n, v, f"{naam}-n{n}-r{run}")
-                runs[naam].append(uitslag | {"steal": steal(voor, cpu_tijden())})
+        for run, naam, url in om_beurten:
+            voor = cpu_tijden()
+            uitslag = await belasting(url, n, v, f"{naam}-n{n}-r{run}")
+            runs[naam].append(uitslag | {"steal": steal(voor, cpu_tijden())})
         for naam, lijst in runs.items():
             melding(f"{naam}, {n} verkopers: doorvoer {[round(r['doorvoer'], 1) for r in lijst]}/s")
-            resultaat[naam]["belasting"][str(n)] = mediaan_van_runs(lijst)
-    return resultaat
+            uit[naam]["belasting"][str(n)] = mediaan_van_runs(lijst)
+    return uit
 
 
 def meet_modellen(
-    modellen: dict[str, Path], werkmap: Path, v: traffic.Verkeer, workers: int, melding: Melding
-) -> dict[str, Any]:
+    modellen: dict[str, Path], werkmap: Path, v: Verkeer, workers: int
+) -> dict[str, dict[str, Any]]:
     """Serve every model at once (own servers each), measure them in turns, read peak memory."""
     token = launcher.nieuw_token()
     with ExitStack() as stapel:
@@ -81,16 +191,48 @@ def meet_modellen(
             for naam, model in modellen.items()
         }
         wortels = {
-            f"{naam}/{rol}": stack.server(server).proces.pid
+            (naam, rol): stack.server(server).proces.pid
             for naam, stack in stacks.items()
             for rol, server in ROLLEN.items()
         }
         urls = {naam: stack.rasa_url for naam, stack in stacks.items()}
-        with PiekGeheugen(wortels) as geheugen:
-            resultaat = asyncio.run(_meet(urls, v, melding, token))
-    for naam in modellen:
-        rss, pss, processen = zip(*(geheugen.uitslag(f"{naam}/{r}") for r in ROLLEN), strict=True)
-        resultaat[naam]["geheugen_mb"] = dict(zip(ROLLEN, rss, strict=True))
-        resultaat[naam]["pss_mb"] = dict(zip(ROLLEN, pss, strict=True))
-        resultaat[naam]["processen"] = dict(zip(ROLLEN, processen, strict=True))
+        with piek_geheugen(wortels) as geheugen:
+            resultaat = asyncio.run(_meet(urls, v, token))
+    for (naam, rol), (rss, pss, processen) in geheugen.items():
+        for sleutel, waarde in (("geheugen_mb", rss), ("pss_mb", pss), ("processen", processen)):
+            resultaat[naam].setdefault(sleutel, {})[rol] = waarde
     return resultaat
+
+
+def main(argv: list[str]) -> int:
+    """One model, one serving set-up, one load level: the quick runs of docs/serving.md."""
+    p = argparse.ArgumentParser(prog="python -m bench serving", description=main.__doc__)
+    p.add_argument("--model", type=Path, default=launcher.MODEL)
+    p.add_argument("--workers", type=int, default=WORKERS, help="standaard %(default)s")
+    p.add_argument("--runs", type=int, default=4, help="standaard %(default)s")
+    p.add_argument("--verkopers", type=int, default=50, help="standaard %(default)s")
+    p.set_defaults(rondreis_berichten=30, verkopen_per_verkoper=2)
+    args = p.parse_args(argv)
+    args.niveaus = (args.verkopers,)
+    verkeer = Verkeer.uit(nlu_voorbeelden(HELD_OUT), args)
+    load = os.getloadavg()[0]
+    (werkmap := WERKMAP / "serving").mkdir(parents=True, exist_ok=True)
+    uit = meet_modellen({"project": args.model}, werkmap, verkeer, args.workers)["project"]
+    belasting = uit["belasting"][str(args.verkopers)]
+    figuren = {
+        "workers": args.workers,
+        "verkopers": args.verkopers,
+        "p50_ms": round(belasting["p50"]),  # medians over the runs
+        "p95_ms": round(belasting["p95"]),
+        "doorvoer_per_s": round(belasting["doorvoer"], 1),
+        "doorvoer_per_run": [round(r["doorvoer"], 1) for r in belasting["runs"]],
+        "verloren": belasting["verloren"],
+        "steal_per_run": [round(r["steal"], 3) for r in belasting["runs"]],
+        "rondreis_1_verkoper_p95_ms": round(uit["rondreis_ms"]["p95"]),
+        "piek_rss_som_mib": round(uit["geheugen_mb"]["rasa"]),
+        "piek_pss_mib": round(uit["pss_mb"]["rasa"]),
+        "processen": uit["processen"]["rasa"],
+        "load": [round(load, 2), round(os.getloadavg()[0], 2)],
+    }
+    print(json.dumps(figuren, indent=1))
+    return 0

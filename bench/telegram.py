@@ -18,8 +18,8 @@ import httpx
 from bench.measure import percentiel
 from bench.report import tabel
 from bench.targets import OPMAAK
-from bot.commands import payload_voor
 from bot.rasa_client import RasaClient
+from bot.terminal import bericht_voor_rasa
 from stack import launcher
 from tests.support.fake_telegram import Opstelling, draaiende_bot, instellingen
 
@@ -38,33 +38,23 @@ BERICHTEN = [
 ]
 
 
-def zoals_de_bot(tekst: str) -> tuple[str, dict[str, str] | None]:
-    """What the bot sends Rasa for this text: a command as its marked payload."""
-    payload = payload_voor(tekst)
-    return (payload, {"bron": "commando"}) if payload else (tekst, None)
-
-
-async def beurt(o: Opstelling, chats: list[int], teksten: list[str]) -> list[float]:
-    """All chats send one message at once; seconds until each chat's first reply."""
-    voor = {chat: len(o.telegram.berichten(chat)) for chat in chats}
-    begin = time.monotonic()
-    for chat, tekst in zip(chats, teksten, strict=True):
-        await o.app.update_queue.put(o.updates.tekst(chat, tekst))
-    await o.app.update_queue.join()
-    tijden = []
-    for chat in chats:
-        nieuw = o.telegram.gelukt("sendMessage", chat)[voor[chat] :]
-        if not nieuw:
-            raise RuntimeError(f"chat {chat} kreeg geen antwoord")
-        tijden.append(nieuw[0].tijd - begin)
-    return tijden
-
-
 async def reeks(
     o: Opstelling, keer: int, chats: list[int], tekst: Callable[[], str]
 ) -> list[float]:
-    """`keer` turns in which all `chats` send a message at once: every chat's seconds."""
-    return [t for _ in range(keer) for t in await beurt(o, chats, [tekst() for _ in chats])]
+    """`keer` turns in which all `chats` send a message at once: seconds until each chat's first
+    reply, every turn."""
+    tijden = []
+    for _ in range(keer):
+        voor = {chat: len(o.telegram.berichten(chat)) for chat in chats}
+        begin = time.monotonic()
+        for chat in chats:
+            await o.app.update_queue.put(o.updates.tekst(chat, tekst()))
+        await o.app.update_queue.join()
+        for chat in chats:
+            if not (nieuw := o.telegram.gelukt("sendMessage", chat)[voor[chat] :]):
+                raise RuntimeError(f"chat {chat} kreeg geen antwoord")
+            tijden.append(nieuw[0].tijd - begin)
+    return tijden
 
 
 async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[str, list]:
@@ -76,7 +66,10 @@ async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[s
         direct = []
         for _ in range(berichten):
             begin = time.monotonic()
-            await rasa.stuur("direct", *zoals_de_bot(tekst()))
+            # as the bot sends it: a command as its marked payload (BERICHTEN are all valid)
+            verzoek = bericht_voor_rasa(tekst(), [], print)
+            assert verzoek is not None
+            await rasa.stuur("direct", verzoek.bericht, verzoek.metadata())
             direct.append(time.monotonic() - begin)
         resultaten = {
             "Rasa direct, zonder bot": direct,
@@ -91,7 +84,7 @@ async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[s
 
     nep = RasaClient(transport=httpx.MockTransport(direct_antwoord))
     async with draaiende_bot(instellingen(), nep) as o:
-        await beurt(o, [1], ["warm"])
+        await reeks(o, 1, [1], lambda: "warm")
         resultaten["bot-laag alleen (nep-Rasa), 1"] = await reeks(o, berichten, [2], lambda: "x")
         resultaten["bot-laag alleen (nep-Rasa), 20"] = await reeks(o, rondes, chats, lambda: "x")
     return resultaten

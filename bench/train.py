@@ -67,11 +67,8 @@ def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> tuple[float
         shutil.copy(config, map_ / "config.yml")
         for bron in ("domain.yml", "data"):
             (map_ / bron).symlink_to(ROOT / bron)
-        env = {
-            **os.environ,
-            "RASA_CACHE_DIRECTORY": str(map_ / ".rasa" / "cache"),
-            "PYTHONPATH": str(ROOT),  # config.yml names a component in rasa_ext/
-        }
+        cache = str(map_ / ".rasa" / "cache")  # PYTHONPATH: config.yml names rasa_ext/ components
+        env = {**os.environ, "RASA_CACHE_DIRECTORY": cache, "PYTHONPATH": str(ROOT)}
         cmd = [RASA, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data"]
         cmd += ["--out", "models", "--fixed-model-name", naam, "--quiet"]
         cpu_voor, begin = _cpu_kinderen(), time.monotonic()
@@ -84,7 +81,6 @@ def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> tuple[float
                 stdout=uitvoer,
                 stderr=subprocess.STDOUT,
                 timeout=TRAIN_TIMEOUT,
-                check=False,
                 preexec_fn=sterf_met_ouder,  # no orphaned training when the bench is killed
             )
         seconden, cpu = time.monotonic() - begin, _cpu_kinderen() - cpu_voor
@@ -100,8 +96,7 @@ def pipeline(
 ) -> dict[str, Any]:
     """`runs` timed trainings; measured is `model`, else the first one trained (kept with its
     fingerprint for the next --quick run)."""
-    tijden: list[float] = []
-    cpu: list[float] = []
+    tijden, cpu = [], []
     for run in range(runs):
         melding(f"{naam}: rasa train van nul, run {run + 1}/{runs}")
         doel = WERKMAP / (f"{naam}.tar.gz" if run == 0 else f"{naam}-{run}.tar.gz")

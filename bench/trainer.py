@@ -1,11 +1,5 @@
-"""`python -m bench trainer`: the trainers' web app's data layer against its targets (issue 12).
-
-Fills a fresh SQLite file and a fresh PostgreSQL database (a throwaway server,
-stack/postgres.py) with synthetic conversations written the way Rasa's
-SQLTrackerStore writes them (Rasa's own event classes and schema), then times:
-the inbox over 10,000 messages, writing one labelled example, and the dashboard
-(numbers and every chart) over 100,000 events. Prints a table.
-"""
+"""`python -m bench trainer`: the trainers' web app's data layer against the targets of issue 12
+(docs/bench-methode.md); prints a table, with --markdown also into that file."""
 
 from __future__ import annotations
 
@@ -25,6 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.report import tabel
 from stack.paths import ROOT
 from stack.postgres import postgres_server
 from tools.domein import fase_per_intent, nlu_voorbeelden
@@ -34,9 +29,19 @@ from trainer.opslag import EVENTS, Opslag
 DOELEN = {"inbox": 0.5, "labelen": 1.0, "dashboard": 1.0}  # seconds (issue 12)
 ONZEKER_DEEL = 0.25
 RUIS = ["echt", "nou", "eigenlijk", "even", "toch", "gewoon", "zo", "ineens", "weer", "dus"]
+BEGIN = "<!-- python -m bench trainer: begin -->"
+EIND = "<!-- python -m bench trainer: eind -->"
+Uitslag = dict[str, float | int]
 
 
-def _events(rng: random.Random, verkoper: str, tijd: float, berichten: int) -> Iterator[object]:
+@functools.cache
+def _bron() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(text, intent) of every training example with a phase, and the phase per intent."""
+    fasen = fase_per_intent()
+    return [(t, i) for t, i, _ in nlu_voorbeelden(ROOT / "data" / "nlu") if i in fasen], fasen
+
+
+def _events(rng: random.Random, tijd: float, berichten: int) -> Iterator[object]:
     """One seller's conversation as Rasa events: advice, "Bedoel je", new customers, practice."""
     from rasa.shared.core.events import (
         ActionExecuted,
@@ -73,9 +78,8 @@ def _events(rng: random.Random, verkoper: str, tijd: float, berichten: int) -> I
         else:
             yield SlotSet("fase", fasen[intent], timestamp=tijd)
             yield ActionExecuted("action_coach", timestamp=tijd + 0.1)
-            yield BotUttered(
-                f"{fasen[intent].title()} · advies voor {intent}", timestamp=tijd + 0.1
-            )
+            advies = f"{fasen[intent].title()} · advies voor {intent}"
+            yield BotUttered(advies, timestamp=tijd + 0.1)
         yield ActionExecuted("action_listen", timestamp=tijd + 0.2)
         if i % 8 == 7:
             yield ActionExecuted("action_nieuwe_klant", timestamp=tijd + 0.3)
@@ -84,24 +88,12 @@ def _events(rng: random.Random, verkoper: str, tijd: float, berichten: int) -> I
             yield SlotSet("oefen_historie", historie, timestamp=tijd + 0.4)
 
 
-_BRON: tuple[list[tuple[str, str]], dict[str, str]] | None = None
-
-
-def _bron() -> tuple[list[tuple[str, str]], dict[str, str]]:
-    global _BRON
-    if _BRON is None:
-        fasen = fase_per_intent()
-        rijen = nlu_voorbeelden(ROOT / "data" / "nlu")
-        _BRON = [(t, i) for t, i, _ in rijen if i in fasen], fasen
-    return _BRON
-
-
 def vul(url: str, *, berichten: int, rng: random.Random, tijd: float) -> int:
     """Add about `berichten` seller messages (30 per seller) to the store; returns rows written."""
     rijen = []
     for n in range(berichten // 30):
         verkoper = f"bench-{rng.randrange(10**9)}-{n}"
-        for e in _events(rng, verkoper, tijd + rng.uniform(0, 25 * 86400), 30):
+        for e in _events(rng, tijd + rng.uniform(0, 25 * 86400), 30):
             data = e.as_dict()  # type: ignore[attr-defined]
             rijen.append(
                 {
@@ -134,37 +126,31 @@ def _schema(url: str) -> None:
         )
 
 
-CPU: dict[str, float] = {}  # the last measurement's CPU time per key, beside the wall clock
-
-
-def _tijd(functie: Callable[[], object], runs: int, sleutel: str = "") -> float:
-    """Median wall-clock seconds; the median CPU seconds of this process go into CPU[sleutel].
-
-    On a shared machine the two differ by the time spent waiting for a core.
-    """
+def _tijd(functie: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of this process; on a shared machine they differ by the
+    time spent waiting for a core."""
     tijden, cpu = [], []
     for _ in range(runs):
         begin, begin_cpu = time.perf_counter(), time.process_time()
         functie()
         tijden.append(time.perf_counter() - begin)
         cpu.append(time.process_time() - begin_cpu)
-    CPU[sleutel] = statistics.median(cpu)
-    return statistics.median(tijden)
+    return statistics.median(tijden), statistics.median(cpu)
 
 
-def meet(url: str, runs: int, data: Path) -> dict[str, float | int]:
+def meet(url: str, runs: int, data: Path) -> Uitslag:
     rng = random.Random(12)
     begin = time.time() - 28 * 86400
     _schema(url)
-    uit: dict[str, float | int] = {}
-    uit["events_inbox"] = vul(url, berichten=10_000, rng=rng, tijd=begin)
+    uit: Uitslag = {"events_inbox": vul(url, berichten=10_000, rng=rng, tijd=begin)}
     opslag = Opslag(url)
     uit["berichten"] = len(opslag.events(["user"], met_data=False))
     inbox.items(opslag, data=data)  # warm: the training data scan is cached by file times
     # The work itself: what the app keeps until the store changes is dropped first.
-    uit["inbox"] = _tijd(lambda: (opslag.vergeet(), inbox.items(opslag, data=data)), runs, "inbox")
-    uit["inbox_bewaard"] = _tijd(lambda: inbox.items(opslag, data=data), runs)
-    uit["inbox_cpu"] = CPU["inbox"]
+    uit["inbox"], uit["inbox_cpu"] = _tijd(
+        lambda: (opslag.vergeet(), inbox.items(opslag, data=data)), runs
+    )
+    uit["inbox_bewaard"], _ = _tijd(lambda: inbox.items(opslag, data=data), runs)
     uit["inbox_items"] = len(inbox.items(opslag, limiet=10**6, data=data))
     teller, merk = iter(range(10**6)), time.time_ns()
 
@@ -174,26 +160,21 @@ def meet(url: str, runs: int, data: Path) -> dict[str, float | int]:
         assert resultaat.ok, resultaat.meldingen
 
     # The first check reads every NLU file with Rasa; the web app does that at its start.
-    uit["labelen_eerst"] = _tijd(label, 1)
-    uit["labelen"] = _tijd(label, runs, "labelen")
-    uit["labelen_cpu"] = CPU["labelen"]
+    uit["labelen_eerst"], _ = _tijd(label, 1)
+    uit["labelen"], uit["labelen_cpu"] = _tijd(label, runs)
     uit["events"] = uit["events_inbox"] + vul(url, berichten=10_000, rng=rng, tijd=begin)
-    tot = date.today()
+    van, tot = date.today() - timedelta(days=29), date.today()
 
     def bord() -> None:
-        dashboard.cijfers(opslag, van=tot - timedelta(days=29), tot=tot, per="dag")
-        dashboard.grafieken(opslag, van=tot - timedelta(days=29), tot=tot, per="dag")
+        dashboard.cijfers(opslag, van=van, tot=tot, per="dag")
+        dashboard.grafieken(opslag, van=van, tot=tot, per="dag")
 
-    uit["dashboard"] = _tijd(lambda: (opslag.vergeet(), bord()), runs, "dashboard")
-    uit["dashboard_bewaard"] = _tijd(bord, runs)
-    uit["dashboard_cpu"] = CPU["dashboard"]
-    uit["dashboard_week"] = _tijd(
-        lambda: (
-            opslag.vergeet(),
-            dashboard.cijfers(opslag, van=tot - timedelta(days=29), tot=tot, per="week"),
-        ),
-        runs,
+    uit["dashboard"], uit["dashboard_cpu"] = _tijd(lambda: (opslag.vergeet(), bord()), runs)
+    uit["dashboard_bewaard"], _ = _tijd(bord, runs)
+    week = _tijd(
+        lambda: (opslag.vergeet(), dashboard.cijfers(opslag, van=van, tot=tot, per="week")), runs
     )
+    uit["dashboard_week"] = week[0]
     opslag.sluit()
     return uit
 
@@ -212,58 +193,41 @@ def _opslagen(map_: Path, met_postgres: bool) -> Iterator[dict[str, str]]:
         yield {**urls, "PostgreSQL": url}
 
 
-def _ms(u: dict[str, float | int], sleutel: str) -> str:
+def _ms(u: Uitslag, sleutel: str) -> str:
     doel = DOELEN.get(sleutel)
     teken = "" if doel is None else (" ✓" if u[sleutel] <= doel else " ✗")
     cpu = f" (cpu {1000 * float(u[sleutel + '_cpu']):.0f} ms)" if f"{sleutel}_cpu" in u else ""
     return f"{1000 * float(u[sleutel]):.0f} ms{teken}{cpu}"
 
 
-def tabel(uitslagen: dict[str, dict[str, float | int]]) -> str:
-    regels = [
-        "| opslag | inbox (10.000 berichten) | één voorbeeld schrijven | dashboard + 5 grafieken "
-        "(100.000 events) | dashboard per week |",
-        "|---|---|---|---|---|",
+def trainer_tabel(uitslagen: dict[str, Uitslag]) -> list[str]:
+    koppen = ["opslag", "inbox (10.000 berichten)", "één voorbeeld schrijven"]
+    koppen += ["dashboard + 5 grafieken (100.000 events)", "dashboard per week"]
+    rijen = [
+        [
+            f"{naam} ({u['berichten']} berichten, {u['events']} events)",
+            f"{_ms(u, 'inbox')}, {u['inbox_items']} groepen; bewaard {_ms(u, 'inbox_bewaard')}",
+            f"{_ms(u, 'labelen')}, de eerste {u['labelen_eerst']:.1f} s",
+            f"{_ms(u, 'dashboard')}; bewaard {_ms(u, 'dashboard_bewaard')}",
+            _ms(u, "dashboard_week"),
+        ]
+        for naam, u in uitslagen.items()
     ]
-    for naam, u in uitslagen.items():
-        ms = functools.partial(_ms, u)
-        regels.append(
-            f"| {naam} ({u['berichten']} berichten, {u['events']} events) | {ms('inbox')}, "
-            f"{u['inbox_items']} groepen; bewaard {ms('inbox_bewaard')} "
-            f"| {ms('labelen')}, de eerste {u['labelen_eerst']:.1f} s "
-            f"| {ms('dashboard')}; bewaard {ms('dashboard_bewaard')} | {ms('dashboard_week')} |"
-        )
-    return "\n".join(regels)
+    return tabel(koppen, rijen, links=len(koppen))
 
 
-BEGIN = "<!-- python -m bench trainer: begin -->"
-EIND = "<!-- python -m bench trainer: eind -->"
-
-
-def schrijf_sectie(pad: Path, tabel_: str, runs: int) -> None:
-    """Replace (or append) this bench's section of docs/benchmarks.md; the rest stays."""
+def schrijf_sectie(pad: Path, tabel_: list[str], runs: int) -> None:
+    """Replace (or append) this bench's section of `pad`; the rest stays."""
     sectie = "\n".join(
         [
             BEGIN,
             "## Trainer-app: inbox, labelen, dashboard (`python -m bench trainer`)",
             "",
-            f"Gemeten op {date.today():%d-%m-%Y}, mediaan van {runs} runs (wandklok; tussen "
-            "haakjes de CPU-tijd van het proces: het verschil is wachten op een core van de "
-            f"gedeelde machine, load {os.getloadavg()[0]:.1f} bij het schrijven). Doelen uit "
-            "issue 12: inbox ≤ 500 ms bij 10.000 berichten, één voorbeeld schrijven ≤ 1 s, "
-            "dashboard ≤ 1 s over 100.000 events. Synthetische gesprekken in Rasa's eigen "
-            "events-tabel (Rasa's eventklassen en schema): 30 berichten per verkoper, een kwart "
-            'onzeker ("Bedoel je ...?"), elke 8 berichten een nieuwe klant, oefensessies. '
-            "Inbox = `trainer.inbox.items` (alle onzekere berichten lezen, groeperen, top 50); "
-            "schrijven = `labelen.voeg_toe`: ontdubbelen, schrijven en de controles van "
-            "`make validate` die een label kan laten falen, in het proces (trainer/controle.py; "
-            "de eerste keer leest Rasa alle NLU-bestanden, de web-app doet dat bij de start); "
-            "dashboard = `dashboard.cijfers` over 30 dagen per dag plus de 5 "
-            "SVG-grafieken. Eerst het echte werk (wat de app bewaart tot er een nieuw event in de "
-            "opslag komt, `Opslag.onthoud`, is eerst weggegooid), dan 'bewaard': dezelfde "
-            "vraag zonder nieuw event (nog een trainer, de pagina opnieuw). Zonder de HTML.",
+            f"Gemeten op {date.today():%d-%m-%Y}, mediaan van {runs} runs, load "
+            f"{os.getloadavg()[0]:.1f} bij het schrijven; tussen haakjes de CPU-tijd van het "
+            "proces. Doelen en opzet: [bench-methode.md](bench-methode.md#de-trainer-app).",
             "",
-            tabel_,
+            *tabel_,
             EIND,
         ]
     )
@@ -282,16 +246,13 @@ def main(argv: list[str]) -> int:
     p.add_argument("--markdown", type=Path, help="zet de tabel in dit bestand (docs/benchmarks.md)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-trainer-") as tijdelijk:
-        map_ = Path(tijdelijk)
-        data = map_ / "data"
+        data = Path(tijdelijk) / "data"
         shutil.copytree(ROOT / "data", data)  # labelling writes a copy, never data/
-        uitslagen = {}
-        with _opslagen(map_, not args.zonder_postgres) as urls:
-            for naam, url in urls.items():
-                uitslagen[naam] = meet(url, args.runs, data)
-        print(tabel(uitslagen))
-        if args.markdown:
-            schrijf_sectie(args.markdown, tabel(uitslagen), args.runs)
+        with _opslagen(Path(tijdelijk), not args.zonder_postgres) as urls:
+            uitslagen = {naam: meet(url, args.runs, data) for naam, url in urls.items()}
+    print("\n".join(tabel_ := trainer_tabel(uitslagen)))
+    if args.markdown:
+        schrijf_sectie(args.markdown, tabel_, args.runs)
     mislukt = [
         f"{naam}: {sleutel}"
         for naam, u in uitslagen.items()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from typing import Any
 
-from bench import keyword_baseline, report
-from bench.measure import mediaan_van_runs
+from bench import accuracy, report
+from bench.measure import boom, latentie_ms, mediaan_van_runs, piek_geheugen
 from bench.targets import doelen
+from bench.trainer import trainer_tabel
 from tools.blind import blinde_sets
 
 
@@ -73,6 +77,11 @@ RESULTAAT: dict[str, Any] = {
                 },
                 "aantallen": {"held_out": 296, "ood": 50},
             },
+            "blind": {
+                naam: {"fase_nauwkeurigheid": 0.6, "fout_zeker": 0.25}
+                for s in blinde_sets()
+                for naam in (s, s + "+typfouten")
+            },
         },
     },
 }
@@ -123,10 +132,38 @@ def test_rapport_schrijft_de_secties_en_kolommen_van_benchmarks_md() -> None:
         "| set | meting | project | Rasa-standaard | keyword |",
         "|---|---|---:|---:|---:|",
     ]
+    laatste = blinde_sets()[-1]
+    assert f"| {laatste} | zeker advies, verkeerde fase | 4.0% | 4.0% | 25.0% |" in _tabel(
+        tekst, "Blinde sets"
+    )
+    assert f"| {laatste}+typfouten | macro-F1 | 0.920 | 0.920 | — |" in _tabel(tekst, "Blinde sets")
+    assert len(_tabel(tekst, "Blinde sets")) == 2 + 2 * len(blinde_sets()) * 5
+    assert _tabel(tekst, "Doelen")[:3] == [
+        "| doel | gemeten (project) | | verschil |",
+        "|---|---|---|---|",
+        "| Fase-nauwkeurigheid >= 0.95 | 0.994 | gehaald | ruimte 0.044 (5% van de grens) |",
+    ]
     hoe = _tabel(tekst, "Hoe gemeten")
     assert hoe[:2] == ["| | |", "|---|---|"]
     assert "| model project | `/elders/model.tar.gz`, niet in deze run getraind |" in hoe
     assert "| trainingen van nul | project 3, standaard 3 |" in hoe
+    kop = tekst.split("\n\n", 3)[2].splitlines()
+    assert kop[:3] == ["| | |", "|---|---|", "| datum | 2026-11-30T09:00:00+00:00 |"]
+    assert "| held-out | 296 testzinnen uit `tests/nlu/`, waarvan 50 buiten domein " in kop[7]
+
+
+def test_rapport_van_een_afgebroken_run_toont_wat_niet_gemeten_is() -> None:
+    r = copy.deepcopy(RESULTAAT)
+    del r["pipelines"]["rasa_standaard"], r["pipelines"]["project"]["belasting"]
+    r["doelen"] = doelen(r["pipelines"])
+    tekst = report.markdown(r)
+    resultaten = _tabel(tekst, "Resultaten")
+    assert "| fase-nauwkeurigheid | 0.994 | — | 0.681 | — |" in resultaten
+    assert "| 50 verkopers tegelijk: p95 | — | — | — | — |" in resultaten
+    assert (
+        "| 50 verkopers tegelijk: p95 <= 1500 ms en 0 verloren | niet gemeten | niet gemeten |  |"
+        in (_tabel(tekst, "Doelen"))
+    )
 
 
 def test_doelen_met_marge_en_wat_gemist_is() -> None:
@@ -148,7 +185,7 @@ def test_doelen_met_marge_en_wat_gemist_is() -> None:
     slecht["project"]["nlu"]["fase_nauwkeurigheid"] = 0.90
     rijen = {d["doel"]: d for d in doelen(slecht)}
     assert rijen["50 verkopers tegelijk: p95 <= 1500 ms en 0 verloren"]["verschil"] == (
-        "p95 200 ms te hoog (13% van de grens); 3 verloren"
+        "p95 gemist met 200 ms (13% van de grens); 3 verloren"
     )
     assert rijen["Fase-nauwkeurigheid >= 0.95"]["verschil"] == "gemist met 0.050 (5% van de grens)"
     assert rijen["Minstens zo nauwkeurig als Rasa's standaard"]["verschil"] == "gemist: fase -0.020"
@@ -166,8 +203,55 @@ def test_mediaan_van_runs_telt_elk_verloren_bericht() -> None:
     assert mediaan_van_runs(runs) == {"p95": 20.0, "verloren": 3, "runs": runs}
 
 
+def test_latentie_telt_onbeantwoorde_beurten() -> None:
+    beurten = [(True, 0.010), (False, 0.030), (True, 0.020), (True, 0.040)]
+    assert latentie_ms(beurten) == {"p50": 20.0, "p95": 40.0, "p99": 40.0, "n": 4, "verloren": 1}
+
+
+def test_geheugen_van_een_echte_procesboom() -> None:
+    kind = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+            "'import time; x = bytearray(50 * 2**20); time.sleep(3)'])",
+        ]
+    )
+    try:
+        with piek_geheugen({"boom": kind.pid, "ik": os.getpid()}) as geheugen:
+            for _ in range(50):
+                if len(boom(kind.pid)) == 2:
+                    break
+                subprocess.run(["sleep", "0.1"])
+            assert len(boom(kind.pid)) == 2  # the child and its grandchild
+            subprocess.run(["sleep", "1"])
+        rss, pss, processen = geheugen["boom"]
+        assert processen == 2
+        assert rss >= 50 and pss >= 50  # MiB: the grandchild's 50 MiB buffer counts
+        assert geheugen["ik"][2] >= 1
+    finally:
+        kind.kill()
+        kind.wait()
+    assert boom(kind.pid) == []  # gone: nothing to sample
+
+
+def test_trainer_tabel_met_doelen_en_cpu_tijd() -> None:
+    u = {"berichten": 9990, "events": 105228, "inbox": 0.741, "inbox_cpu": 0.52}
+    u |= {"inbox_items": 2444, "labelen": 0.135, "labelen_cpu": 0.097, "dashboard": 0.9}
+    u |= {"dashboard_cpu": 0.687, "dashboard_week": 0.29, "inbox_bewaard": 0.044}
+    u |= {"labelen_eerst": 10.2, "dashboard_bewaard": 0.032}
+    assert trainer_tabel({"SQLite": u}) == [
+        "| opslag | inbox (10.000 berichten) | één voorbeeld schrijven "
+        "| dashboard + 5 grafieken (100.000 events) | dashboard per week |",
+        "|---|---|---|---|---|",
+        "| SQLite (9990 berichten, 105228 events) | 741 ms ✗ (cpu 520 ms), 2444 groepen; "
+        "bewaard 44 ms | 135 ms ✓ (cpu 97 ms), de eerste 10.2 s | 900 ms ✓ (cpu 687 ms); "
+        "bewaard 32 ms | 290 ms |",
+    ]
+
+
 def test_keyword_baseline_stemt_met_sleutelwoorden() -> None:
-    parse = keyword_baseline.train(
+    parse = accuracy.keyword_parser(
         [("te duur", "bezwaar_prijs"), ("veel te duur", "bezwaar_prijs"), ("hallo daar", "greet")]
     )
     assert parse("het is echt te duur") == ("bezwaar_prijs", 1.0)
