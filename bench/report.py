@@ -111,20 +111,19 @@ def fase_tabel(r: dict[str, Any]) -> list[str]:
     return vergelijking(r, koppen, rijen)
 
 
-def _load(waarden: list[float]) -> str:
-    return ", ".join(f"{w:.2f}" for w in waarden)
-
-
 def kop(r: dict[str, Any]) -> dict[str, str]:
     m, git = r["machine"], r["git"]
+    load = {
+        k: ", ".join(f"{w:.2f}" for w in m.get(k, [])) for k in ("load_bij_start", "load_bij_einde")
+    }
     aantallen = r["pipelines"][KEYWORD]["nlu"]["aantallen"]
     lokaal = " met lokale wijzigingen" if git["gewijzigd"] else ""
     return {
         "datum": r["datum"],
         "commando": f"`{r['commando']}`",
         "machine": f"{m['nproc']} cores (nproc), {m['geheugen_gb']} GB geheugen, {m['cpu']}",
-        "load (1, 5, 15 min)": f"bij de start {_load(m['load_bij_start'])}; "
-        f"aan het eind {_load(m.get('load_bij_einde', []))}",
+        "load (1, 5, 15 min)": f"bij de start {load['load_bij_start']}; "
+        f"aan het eind {load['load_bij_einde']}",
         "software": f"Rasa {version('rasa')}, rasa-sdk {version('rasa-sdk')}; "
         f"commit {git['commit']}{lokaal}",
         "held-out": f"{aantallen['held_out']} testzinnen uit `tests/nlu/`, waarvan "
