@@ -17,6 +17,7 @@ KOP = (
     "bewerken. Ruwe cijfers: `reports/bench.json`. Issues 4 en 10 beschrijven de doelen, "
     "[bench-methode.md](bench-methode.md) hoe er gemeten wordt."
 )
+PERCENTIELEN = ("p50", "p95", "p99")
 # (row, dotted path in each pipeline's result, format); {n} is a load level
 RESULTATEN = [
     ("intent-nauwkeurigheid (in domein)", "nlu.intent_nauwkeurigheid", "fractie"),
@@ -25,11 +26,8 @@ RESULTATEN = [
     ("buiten domein: fallback of out_of_scope", "nlu.ood_fallback", "procent"),
     ("buiten domein: toch een fase", "nlu.ood_met_fase", "procent"),
     ("`rasa train` van nul, mediaan (runs: {runs})", "training.mediaan_s", "seconden"),
-    *((f"`/model/parse` {p}", f"parse_ms.{p}", "ms") for p in ("p50", "p95", "p99")),
-    *(
-        (f"rondreis webhook, 1 verkoper, {p}", f"rondreis_ms.{p}", "ms")
-        for p in ("p50", "p95", "p99")
-    ),
+    *((f"`/model/parse` {p}", f"parse_ms.{p}", "ms") for p in PERCENTIELEN),
+    *((f"rondreis webhook, 1 verkoper, {p}", f"rondreis_ms.{p}", "ms") for p in PERCENTIELEN),
     ("rondreis webhook: verloren", "rondreis_ms.verloren", "geheel"),
 ]
 PER_NIVEAU = [
