@@ -96,8 +96,10 @@ async def belasting(
     """`n` sellers at once, each with its own sender and the next `k` sales; latency, lost
     messages and throughput of this run."""
     limieten = httpx.Limits(max_connections=n + 5, max_keepalive_connections=n + 5)
-    volgende = (verkopen[j % len(verkopen)] for j in range(n * k))
-    berichten = [[(f"{label}-{i}", t) for _ in range(k) for t in next(volgende)] for i in range(n)]
+    berichten = [  # seller i: sales i*k .. i*k + k - 1, round the list
+        [(f"{label}-{i}", t) for j in range(i * k, i * k + k) for t in verkopen[j % len(verkopen)]]
+        for i in range(n)
+    ]
     async with httpx.AsyncClient(timeout=TIMEOUT, limits=limieten) as client:
         begin = time.perf_counter()
         beurten = await asyncio.gather(*(verkoper(client, url, b) for b in berichten))
