@@ -35,10 +35,10 @@ ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the res
 # One sale: a held-out message for each phase with a customer (actions/advies/fasen.yml).
 VERKOOP_FASEN = tuple(naam for naam, fase in laad_fasen().items() if fase.met_klant)
 # The REST channel's line for a turn without an answer: it counts as lost.
-_KANAAL = yaml.safe_load(launcher.CREDENTIALS.read_text(encoding="utf-8")) or {}
-STILTE = CoachRestInput.from_credentials(
-    _KANAAL.get("rasa_ext.channel.CoachRestInput")
-).stilte_tekst
+_KANAAL = (yaml.safe_load(launcher.CREDENTIALS.read_text(encoding="utf-8")) or {}).get(
+    "rasa_ext.channel.CoachRestInput"
+)
+STILTE = CoachRestInput.from_credentials(_KANAAL).stilte_tekst
 Beurt = tuple[bool, float]  # (answered by a real bot message, seconds)
 Berichten = Iterable[tuple[str, str]]  # (sender, text)
 Rijen = list[tuple[str, str, Path]]  # held-out (text, intent, file)
@@ -110,7 +110,7 @@ async def belasting(
 
 async def _meet(
     urls: dict[str, str], args: argparse.Namespace, rijen: Rijen, token: str
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """Warm up, then parse, round trip and load; the models take turns, run by run."""
     om_beurten = [(run, naam, url) for run in range(args.runs) for naam, url in urls.items()]
     uit: dict[str, dict[str, Any]] = {n: {"parse_ms": [], "rondreis_ms": []} for n in urls}
@@ -151,20 +151,17 @@ def meet_modellen(
     """Serve every model at once (own servers each), measure them in turns, read peak memory.
     `args` holds runs, niveaus, verkopen_per_verkoper and rondreis_berichten."""
     token = launcher.nieuw_token()
-    opties = {
-        "redis": True,
-        "auth_token": token,
-        "timeout": OPSTART_TIMEOUT,
-        "rasa_workers": workers,
-    }
     with ExitStack() as stapel:
         stacks = {
             naam: stapel.enter_context(
                 launcher.losse_stack(
                     werkmap / naam,
+                    redis=True,
                     model=model,
+                    auth_token=token,
                     melding=lambda tekst, naam=naam: melding(f"{naam}: {tekst}"),
-                    **opties,
+                    rasa_workers=workers,
+                    timeout=OPSTART_TIMEOUT,
                 )
             )
             for naam, model in modellen.items()
