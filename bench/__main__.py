@@ -22,7 +22,7 @@ from typing import Any
 
 from bench import accuracy, report, serve, train
 from bench.measure import GEHEUGEN_INTERVAL, machine
-from bench.serve import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN, WORKERS, Verkeer, melding
+from bench.serve import OPWARM_PARSES, TIMEOUT, VERKOOP_FASEN, WORKERS, melding
 from bench.targets import KEYWORD, PROJECT, STANDAARD, doelen
 from stack.launcher import MODEL, REDIS_OPTIES, sigterm_als_ctrl_c
 from stack.paths import ROOT
@@ -108,22 +108,21 @@ def opzet(argv: list[str], args: argparse.Namespace) -> dict[str, Any]:
 def bench(argv: list[str]) -> int:
     args = instellingen(argv)
     train.WERKMAP.mkdir(parents=True, exist_ok=True)
-    rijen = nlu_voorbeelden(HELD_OUT)
-    resultaat = opzet(argv, args)
+    rijen, resultaat = nlu_voorbeelden(HELD_OUT), opzet(argv, args)
     pipelines: dict[str, dict[str, Any]] = {KEYWORD: accuracy.meet_keyword(rijen)}
     melding("keyword-baseline klaar")
-    configs = {PROJECT: ROOT / "config.yml", STANDAARD: train.RASA_INIT_CONFIG}
-    opgegeven = {
-        PROJECT: (args.train_runs, args.project_model or (None if args.train_runs else MODEL)),
-        STANDAARD: (args.standaard_train_runs, args.standaard_model),
+    project_model = None if args.train_runs else MODEL
+    opgegeven = {  # config, timed trainings, the model to measure (None: the first one trained)
+        PROJECT: (ROOT / "config.yml", args.train_runs, args.project_model or project_model),
+        STANDAARD: (train.RASA_INIT_CONFIG, args.standaard_train_runs, args.standaard_model),
     }
     try:
-        for naam, (runs, model) in opgegeven.items():
-            pipelines[naam] = train.pipeline(naam, configs[naam], runs, model, melding)
-        modellen = {naam: Path(pipelines[naam]["model"]) for naam in configs}
+        for naam, (config, runs, model) in opgegeven.items():
+            pipelines[naam] = train.pipeline(naam, config, runs, model, melding)
+        modellen = {naam: Path(pipelines[naam]["model"]) for naam in opgegeven}
         melding("servers starten: " + ", ".join(f"{n} met {m}" for n, m in modellen.items()))
-        verkeer = Verkeer.uit(rijen, args)
-        gemeten = serve.meet_modellen(modellen, train.WERKMAP, verkeer, max(1, args.workers))
+        workers = max(1, args.workers)
+        gemeten = serve.meet_modellen(modellen, train.WERKMAP, args, rijen, workers)
         for naam, model in modellen.items():
             pipelines[naam]["nlu"] = accuracy.held_out(rijen, gemeten[naam].pop("voorspellingen"))
             pipelines[naam].update(gemeten[naam])

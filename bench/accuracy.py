@@ -27,13 +27,11 @@ _WOORD = re.compile(r"[^\W_]+")
 def held_out(rijen: list[tuple[str, str, Path]], voorspeld: list[tuple[str, float]]) -> dict:
     """Intent and phase accuracy, phase scores and out-of-domain handling (tools.nlu_eval)."""
     fasen = fase_per_intent()
-    paren = [
-        (Voorspelling(t, i, intent, zekerheid), pad.name == "buiten_domein.yml")
-        for (t, i, pad), (intent, zekerheid) in zip(rijen, voorspeld, strict=True)
-    ]
-    in_domein = [v for v, ood in paren if not ood]
-    buiten = [v for v, ood in paren if ood]
-    nauwkeurigheid, scores = fase_scores([v for v, _ in paren], fasen)
+    alle = [Voorspelling(t, i, *p) for (t, i, _), p in zip(rijen, voorspeld, strict=True)]
+    ood = [pad.name == "buiten_domein.yml" for _, _, pad in rijen]
+    in_domein = [v for v, o in zip(alle, ood, strict=True) if not o]
+    buiten = [v for v, o in zip(alle, ood, strict=True) if o]
+    nauwkeurigheid, scores = fase_scores(alle, fasen)
     return {
         "intent_nauwkeurigheid": statistics.mean(v.intent == v.verwacht for v in in_domein),
         "fase_nauwkeurigheid": nauwkeurigheid,
@@ -41,7 +39,7 @@ def held_out(rijen: list[tuple[str, str, Path]], voorspeld: list[tuple[str, floa
         "ood_fallback": statistics.mean(v.intent in FALLBACK_INTENTS for v in buiten),
         "ood_met_fase": statistics.mean(fase_van(v.intent, fasen) != GEEN_FASE for v in buiten),
         "per_fase": {s.fase: asdict(s) for s in scores},
-        "aantallen": {"held_out": len(paren), "in_domein": len(in_domein), "ood": len(buiten)},
+        "aantallen": {"held_out": len(alle), "in_domein": len(in_domein), "ood": len(buiten)},
     }
 
 
@@ -66,16 +64,14 @@ def keyword_parser(voorbeelden: Iterable[tuple[str, str]]) -> Parse:
     for tekst, intent in voorbeelden:
         for woord in woorden(tekst):
             per_woord[woord][intent] += 1
-    gewichten: dict[str, dict[str, float]] = {}
-    for woord, tellingen in per_woord.items():
-        totaal = sum(tellingen.values())
-        sleutel = {
-            intent: n / totaal
-            for intent, n in tellingen.items()
-            if n >= MIN_AANTAL and n / totaal >= MIN_AANDEEL
+    gewichten = {
+        woord: {
+            i: n / t.total()
+            for i, n in t.items()
+            if n >= MIN_AANTAL and n / t.total() >= MIN_AANDEEL
         }
-        if sleutel:
-            gewichten[woord] = sleutel
+        for woord, t in per_woord.items()
+    }
 
     def parse(tekst: str) -> tuple[str, float]:
         """text -> (intent, share of the winning intent in the total keyword weight)."""
@@ -85,7 +81,7 @@ def keyword_parser(voorbeelden: Iterable[tuple[str, str]]) -> Parse:
         if not scores:
             return "nlu_fallback", 0.0
         intent, score = max(scores.items(), key=lambda paar: (paar[1], paar[0]))
-        return intent, score / sum(scores.values())
+        return intent, score / scores.total()
 
     return parse
 

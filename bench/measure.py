@@ -18,16 +18,13 @@ GEHEUGEN_INTERVAL = 0.5  # seconds between two samples of VmHWM
 def getal(data: Any, pad: str) -> float | None:
     """The number at the dotted `pad` in nested dicts, or None when it is missing."""
     for sleutel in pad.split("."):
-        if not isinstance(data, dict) or sleutel not in data:
-            return None
-        data = data[sleutel]
+        data = data.get(sleutel) if isinstance(data, dict) else None
     return float(data) if isinstance(data, int | float) else None
 
 
 def percentiel(waarden: Sequence[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100) of a non-empty sequence."""
-    gesorteerd = sorted(waarden)
-    return gesorteerd[max(0, math.ceil(p / 100 * len(gesorteerd)) - 1)]
+    return sorted(waarden)[max(0, math.ceil(p / 100 * len(waarden)) - 1)]
 
 
 def latentie_ms(beurten: Sequence[tuple[bool, float]]) -> dict[str, float]:
@@ -59,12 +56,10 @@ def steal(voor: list[int], na: list[int]) -> float:
 def kb(pad: Path, veld: str) -> int:
     """A `<veld>: <n> kB` line of a /proc file; 0 when the process is gone."""
     try:
-        for regel in pad.read_text().splitlines():
-            if regel.startswith(f"{veld}:"):
-                return int(regel.split()[1])
+        regels = pad.read_text().splitlines()
+        return next((int(r.split()[1]) for r in regels if r.startswith(f"{veld}:")), 0)
     except (OSError, ValueError, IndexError):
-        pass
-    return 0
+        return 0
 
 
 def boom(pid: int) -> list[int]:
@@ -81,17 +76,17 @@ def boom(pid: int) -> list[int]:
 def piek_geheugen(wortels: dict[Any, int]) -> Iterator[dict[Any, tuple[float, float, int]]]:
     """Samples the process trees in a thread while the block runs; afterwards the dict holds per
     name (peak RSS in MiB summed per process, peak PSS in MiB, processes seen)."""
-    per_pid: dict[Any, dict[int, int]] = {naam: {} for naam in wortels}  # peak VmHWM
-    pss_piek = dict.fromkeys(wortels, 0)
-    stop = threading.Event()
+    rss: dict[Any, dict[int, int]] = {naam: {} for naam in wortels}  # peak VmHWM per pid
+    pss = dict.fromkeys(wortels, 0)
+    stop, uitslag = threading.Event(), {}
 
     def meet() -> None:
         for naam, wortel in wortels.items():
-            gezien, pss = per_pid[naam], 0
-            for pid in boom(wortel):
-                gezien[pid] = max(gezien.get(pid, 0), kb(PROC / str(pid) / "status", "VmHWM"))
-                pss += kb(PROC / str(pid) / "smaps_rollup", "Pss")
-            pss_piek[naam] = max(pss_piek[naam], pss)
+            pids = boom(wortel)
+            for pid in pids:
+                rss[naam][pid] = max(rss[naam].get(pid, 0), kb(PROC / f"{pid}/status", "VmHWM"))
+            nu = sum(kb(PROC / f"{pid}/smaps_rollup", "Pss") for pid in pids)
+            pss[naam] = max(pss[naam], nu)
 
     def lus() -> None:
         while not stop.wait(GEHEUGEN_INTERVAL):
@@ -99,17 +94,16 @@ def piek_geheugen(wortels: dict[Any, int]) -> Iterator[dict[Any, tuple[float, fl
 
     meet()
     (draad := threading.Thread(target=lus, daemon=True)).start()
-    uitslag: dict[Any, tuple[float, float, int]] = {}
     try:
         yield uitslag
     finally:
         stop.set()
         draad.join()
         meet()
-    for naam, gezien in per_pid.items():
+    for naam, gezien in rss.items():
         uitslag[naam] = (
             sum(gezien.values()) / 1024,
-            pss_piek[naam] / 1024,
+            pss[naam] / 1024,
             sum(map(bool, gezien.values())),
         )
 

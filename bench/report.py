@@ -17,6 +17,7 @@ KOP = (
     "bewerken. Ruwe cijfers: `reports/bench.json`. Issues 4 en 10 beschrijven de doelen, "
     "[bench-methode.md](bench-methode.md) hoe er gemeten wordt."
 )
+PERCENTIELEN = ("p50", "p95", "p99")
 # (row, dotted path in each pipeline's result, format); {n} is a load level
 RESULTATEN = [
     ("intent-nauwkeurigheid (in domein)", "nlu.intent_nauwkeurigheid", "fractie"),
@@ -25,11 +26,8 @@ RESULTATEN = [
     ("buiten domein: fallback of out_of_scope", "nlu.ood_fallback", "procent"),
     ("buiten domein: toch een fase", "nlu.ood_met_fase", "procent"),
     ("`rasa train` van nul, mediaan (runs: {runs})", "training.mediaan_s", "seconden"),
-    *((f"`/model/parse` {p}", f"parse_ms.{p}", "ms") for p in ("p50", "p95", "p99")),
-    *(
-        (f"rondreis webhook, 1 verkoper, {p}", f"rondreis_ms.{p}", "ms")
-        for p in ("p50", "p95", "p99")
-    ),
+    *((f"`/model/parse` {p}", f"parse_ms.{p}", "ms") for p in PERCENTIELEN),
+    *((f"rondreis webhook, 1 verkoper, {p}", f"rondreis_ms.{p}", "ms") for p in PERCENTIELEN),
     ("rondreis webhook: verloren", "rondreis_ms.verloren", "geheel"),
 ]
 PER_NIVEAU = [
@@ -111,20 +109,19 @@ def fase_tabel(r: dict[str, Any]) -> list[str]:
     return vergelijking(r, koppen, rijen)
 
 
-def _load(waarden: list[float]) -> str:
-    return ", ".join(f"{w:.2f}" for w in waarden)
-
-
 def kop(r: dict[str, Any]) -> dict[str, str]:
     m, git = r["machine"], r["git"]
+    load = {
+        k: ", ".join(f"{w:.2f}" for w in m.get(k, [])) for k in ("load_bij_start", "load_bij_einde")
+    }
     aantallen = r["pipelines"][KEYWORD]["nlu"]["aantallen"]
     lokaal = " met lokale wijzigingen" if git["gewijzigd"] else ""
     return {
         "datum": r["datum"],
         "commando": f"`{r['commando']}`",
         "machine": f"{m['nproc']} cores (nproc), {m['geheugen_gb']} GB geheugen, {m['cpu']}",
-        "load (1, 5, 15 min)": f"bij de start {_load(m['load_bij_start'])}; "
-        f"aan het eind {_load(m.get('load_bij_einde', []))}",
+        "load (1, 5, 15 min)": f"bij de start {load['load_bij_start']}; "
+        f"aan het eind {load['load_bij_einde']}",
         "software": f"Rasa {version('rasa')}, rasa-sdk {version('rasa-sdk')}; "
         f"commit {git['commit']}{lokaal}",
         "held-out": f"{aantallen['held_out']} testzinnen uit `tests/nlu/`, waarvan "

@@ -9,9 +9,8 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,34 +40,20 @@ _KANAAL = (yaml.safe_load(launcher.CREDENTIALS.read_text(encoding="utf-8")) or {
 )
 STILTE = CoachRestInput.from_credentials(_KANAAL).stilte_tekst
 Beurt = tuple[bool, float]  # (answered by a real bot message, seconds)
+Berichten = Iterable[tuple[str, str]]  # (sender, text)
+Rijen = list[tuple[str, str, Path]]  # held-out (text, intent, file)
 
 
 def melding(tekst: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {tekst}", file=sys.stderr, flush=True)
 
 
-@dataclass(frozen=True)
-class Verkeer:
-    """How much traffic one measurement sends, and the held-out texts it sends."""
-
-    runs: int
-    niveaus: Sequence[int]  # concurrent sellers
-    verkopen_per_verkoper: int
-    rondreis_berichten: int
-    teksten: Sequence[str]  # for /model/parse
-    verkopen: Sequence[Sequence[str]]  # short sales for the webhook; sale k: k-th text per phase
-
-    @classmethod
-    def uit(cls, rijen: Sequence[tuple[str, str, Any]], args: Any) -> Verkeer:
-        """From the held-out rows and the settings of the same names in `args`."""
-        fasen = fase_per_intent()
-        per_fase = {f: [t for t, i, _ in rijen if fasen.get(i) == f] for f in VERKOOP_FASEN}
-        verkopen = [
-            [per_fase[f][k % len(per_fase[f])] for f in VERKOOP_FASEN]
-            for k in range(max(map(len, per_fase.values())))
-        ]
-        instellingen = [getattr(args, veld.name) for veld in fields(cls)[:4]]
-        return cls(*instellingen, [t for t, _, _ in rijen], verkopen)
+def korte_verkopen(rijen: Rijen) -> list[list[str]]:
+    """Short sales from the held-out rows: sale k is the k-th text of each phase."""
+    fasen = fase_per_intent()
+    per_fase = {f: [t for t, i, _ in rijen if fasen.get(i) == f] for f in VERKOOP_FASEN}
+    aantal = max(map(len, per_fase.values()))
+    return [[per_fase[f][k % len(per_fase[f])] for f in VERKOOP_FASEN] for k in range(aantal)]
 
 
 async def parse_ronde(
@@ -80,89 +65,79 @@ async def parse_ronde(
         begin = time.perf_counter()
         antwoord = await client.post(f"{url}/model/parse", json={"text": tekst})
         beurten.append((True, time.perf_counter() - begin))
-        antwoord.raise_for_status()
-        intent = antwoord.json().get("intent") or {}
-        voorspellingen.append(
-            (intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0))
-        )
+        intent = antwoord.raise_for_status().json().get("intent") or {}
+        zekerheid = float(intent.get("confidence") or 0)
+        voorspellingen.append((intent.get("name") or "nlu_fallback", zekerheid))
     return voorspellingen, beurten
 
 
-async def stuur(client: httpx.AsyncClient, url: str, afzender: str, tekst: str) -> Beurt:
-    """One message through the webhook."""
-    begin = time.perf_counter()
-    try:
-        antwoord = await client.post(
-            f"{url}/webhooks/rest/webhook", json={"sender": afzender, "message": tekst}
+async def verkoper(client: httpx.AsyncClient, url: str, berichten: Berichten) -> list[Beurt]:
+    """One seller's messages through the webhook, each after the answer to the previous one."""
+    beurten = []
+    for afzender, tekst in berichten:
+        begin, body = time.perf_counter(), {"sender": afzender, "message": tekst}
+        try:
+            antwoord = await client.post(f"{url}/webhooks/rest/webhook", json=body)
+            antwoorden = antwoord.json() if antwoord.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            antwoorden = None
+        seconden = time.perf_counter() - begin
+        beantwoord = isinstance(antwoorden, list) and any(
+            isinstance(a, dict) and (a.get("text") or a.get("buttons")) and a.get("text") != STILTE
+            for a in antwoorden
         )
-        antwoorden = antwoord.json() if antwoord.status_code == 200 else None
-    except (httpx.HTTPError, ValueError):
-        antwoorden = None
-    seconden = time.perf_counter() - begin
-    beantwoord = isinstance(antwoorden, list) and any(
-        isinstance(a, dict) and (a.get("text") or a.get("buttons")) and a.get("text") != STILTE
-        for a in antwoorden
-    )
-    return beantwoord, seconden
+        beurten.append((beantwoord, seconden))
+    return beurten
 
 
-async def verkoper(
-    client: httpx.AsyncClient, url: str, berichten: Iterable[tuple[str, str]]
-) -> list[Beurt]:
-    """One seller's (sender, text) messages, each after the answer to the previous one."""
-    return [await stuur(client, url, afzender, tekst) for afzender, tekst in berichten]
-
-
-def rondreis(v: Verkeer, label: str) -> Iterator[tuple[str, str]]:
-    """The round trip of one seller: `v.rondreis_berichten` messages, a new sender per sale."""
-    for k in range(v.rondreis_berichten):
-        nr, fase = divmod(k, len(VERKOOP_FASEN))
-        yield f"{label}-{nr}", v.verkopen[nr % len(v.verkopen)][fase]
-
-
-async def belasting(url: str, verkopers: int, v: Verkeer, label: str) -> dict[str, float]:
-    """`verkopers` sellers at once, each with its own sender and `v.verkopen_per_verkoper` sales;
-    latency, lost messages and throughput of this run."""
-    limieten = httpx.Limits(max_connections=verkopers + 5, max_keepalive_connections=verkopers + 5)
-    n = v.verkopen_per_verkoper
-
-    def berichten(i: int) -> list[tuple[str, str]]:
-        verkopen = (v.verkopen[(i * n + j) % len(v.verkopen)] for j in range(n))
-        return [(f"{label}-{i}", tekst) for verkoop in verkopen for tekst in verkoop]
-
+async def belasting(
+    url: str, n: int, k: int, verkopen: list[list[str]], label: str
+) -> dict[str, Any]:
+    """`n` sellers at once, each with its own sender and the next `k` sales; latency, lost
+    messages and throughput of this run."""
+    limieten = httpx.Limits(max_connections=n + 5, max_keepalive_connections=n + 5)
+    berichten = [  # seller i: sales i*k .. i*k + k - 1, round the list
+        [(f"{label}-{i}", t) for j in range(i * k, i * k + k) for t in verkopen[j % len(verkopen)]]
+        for i in range(n)
+    ]
     async with httpx.AsyncClient(timeout=TIMEOUT, limits=limieten) as client:
         begin = time.perf_counter()
-        per_verkoper = await asyncio.gather(
-            *(verkoper(client, url, berichten(i)) for i in range(verkopers))
-        )
+        beurten = await asyncio.gather(*(verkoper(client, url, b) for b in berichten))
         seconden = time.perf_counter() - begin
-    uit = latentie_ms([b for lijst in per_verkoper for b in lijst])
+    uit = latentie_ms([b for lijst in beurten for b in lijst])
     return uit | {"doorvoer": (uit["n"] - uit["verloren"]) / seconden, "seconden": seconden}
 
 
-async def _meet(urls: dict[str, str], v: Verkeer, token: str) -> dict[str, dict[str, Any]]:
+async def _meet(
+    urls: dict[str, str], args: argparse.Namespace, rijen: Rijen, token: str
+) -> dict[str, dict[str, Any]]:
     """Warm up, then parse, round trip and load; the models take turns, run by run."""
-    om_beurten = [(run, naam, url) for run in range(v.runs) for naam, url in urls.items()]
+    om_beurten = [(run, naam, url) for run in range(args.runs) for naam, url in urls.items()]
     uit: dict[str, dict[str, Any]] = {n: {"parse_ms": [], "rondreis_ms": []} for n in urls}
+    verkopen, teksten = korte_verkopen(rijen), [t for t, _, _ in rijen]
     # /model/parse is Rasa's HTTP API: it needs the token.
     async with httpx.AsyncClient(timeout=TIMEOUT, params={"token": token}) as client:
         for url in urls.values():  # TensorFlow's first predictions are slow: measure warm
-            await parse_ronde(client, url, v.verkopen[0][:OPWARM_PARSES])
-            await verkoper(client, url, (("bench-opwarmen", t) for t in v.verkopen[0]))
+            await parse_ronde(client, url, verkopen[0][:OPWARM_PARSES])
+            await verkoper(client, url, (("bench-opwarmen", t) for t in verkopen[0]))
         for _, naam, url in om_beurten:
-            voorspeld, beurten = await parse_ronde(client, url, v.teksten)
+            voorspeld, beurten = await parse_ronde(client, url, teksten)
             uit[naam].setdefault("voorspellingen", voorspeld)
             uit[naam]["parse_ms"].append(latentie_ms(beurten))
-        for run, naam, url in om_beurten:
-            beurten = await verkoper(client, url, rondreis(v, f"{naam}-rt{run}"))
-            uit[naam]["rondreis_ms"].append(latentie_ms(beurten))
+        rondreis = [divmod(k, len(VERKOOP_FASEN)) for k in range(args.rondreis_berichten)]
+        for run, naam, url in om_beurten:  # one seller; a new sender per sale
+            berichten = (
+                (f"{naam}-rt{run}-{nr}", verkopen[nr % len(verkopen)][f]) for nr, f in rondreis
+            )
+            uit[naam]["rondreis_ms"].append(latentie_ms(await verkoper(client, url, berichten)))
     for r in uit.values():
         r |= {k: mediaan_van_runs(r[k]) for k in ("parse_ms", "rondreis_ms")} | {"belasting": {}}
-    for n in v.niveaus:
+    k = args.verkopen_per_verkoper
+    for n in args.niveaus:
         runs: dict[str, list[dict[str, float]]] = {naam: [] for naam in urls}
         for run, naam, url in om_beurten:
             voor = cpu_tijden()
-            uitslag = await belasting(url, n, v, f"{naam}-n{n}-r{run}")
+            uitslag = await belasting(url, n, k, verkopen, f"{naam}-n{n}-r{run}")
             runs[naam].append(uitslag | {"steal": steal(voor, cpu_tijden())})
         for naam, lijst in runs.items():
             melding(f"{naam}, {n} verkopers: doorvoer {[round(r['doorvoer'], 1) for r in lijst]}/s")
@@ -171,9 +146,10 @@ async def _meet(urls: dict[str, str], v: Verkeer, token: str) -> dict[str, dict[
 
 
 def meet_modellen(
-    modellen: dict[str, Path], werkmap: Path, v: Verkeer, workers: int
+    modellen: dict[str, Path], werkmap: Path, args: argparse.Namespace, rijen: Rijen, workers: int
 ) -> dict[str, dict[str, Any]]:
-    """Serve every model at once (own servers each), measure them in turns, read peak memory."""
+    """Serve every model at once (own servers each), measure them in turns, read peak memory.
+    `args` holds runs, niveaus, verkopen_per_verkoper and rondreis_berichten."""
     token = launcher.nieuw_token()
     with ExitStack() as stapel:
         stacks = {
@@ -197,7 +173,7 @@ def meet_modellen(
         }
         urls = {naam: stack.rasa_url for naam, stack in stacks.items()}
         with piek_geheugen(wortels) as geheugen:
-            resultaat = asyncio.run(_meet(urls, v, token))
+            resultaat = asyncio.run(_meet(urls, args, rijen, token))
     for (naam, rol), (rss, pss, processen) in geheugen.items():
         for sleutel, waarde in (("geheugen_mb", rss), ("pss_mb", pss), ("processen", processen)):
             resultaat[naam].setdefault(sleutel, {})[rol] = waarde
@@ -214,10 +190,10 @@ def main(argv: list[str]) -> int:
     p.set_defaults(rondreis_berichten=30, verkopen_per_verkoper=2)
     args = p.parse_args(argv)
     args.niveaus = (args.verkopers,)
-    verkeer = Verkeer.uit(nlu_voorbeelden(HELD_OUT), args)
     load = os.getloadavg()[0]
     (werkmap := WERKMAP / "serving").mkdir(parents=True, exist_ok=True)
-    uit = meet_modellen({"project": args.model}, werkmap, verkeer, args.workers)["project"]
+    rijen = nlu_voorbeelden(HELD_OUT)
+    uit = meet_modellen({"project": args.model}, werkmap, args, rijen, args.workers)["project"]
     belasting = uit["belasting"][str(args.verkopers)]
     figuren = {
         "workers": args.workers,

@@ -23,16 +23,16 @@ OPMAAK: dict[str, Opmaak] = {
     "doorvoer": lambda x: f"{x:.1f}/s",
     "mib": lambda x: f"{x:.0f} MiB",
 }
-BLIND = "blind.{set}"  # the newest blind set (issue 10: its first measurement is the honest one)
 NAUWKEURIG = {
     "intent": "nlu.intent_nauwkeurigheid",
     "fase": "nlu.fase_nauwkeurigheid",
     "macro-F1": "nlu.macro_f1",
 }
 SNEL = {"parse p95": "parse_ms.p95", "rondreis p95": "rondreis_ms.p95"}
-# Issue 4's order. (target, dotted path in the project's result, limit, format): ">=" in the
-# target makes the limit a minimum, otherwise a maximum. With paths of both pipelines, the
-# project must be as good as Rasa's default on each, the limit says if higher is better.
+BLIND = "blind.{set}"  # the newest blind set (issue 10: its first measurement is the honest one)
+# Issue 4's order: (target, dotted path in the project's result, limit, format). ">=" in the
+# target makes the limit a minimum, otherwise a maximum. A dict of paths compares the project
+# with Rasa's default on each figure; the limit then says whether higher is better.
 DOELEN: list[tuple[str, str | dict[str, str], float, str]] = [
     ("Fase-nauwkeurigheid >= 0.95", "nlu.fase_nauwkeurigheid", 0.95, "fractie"),
     ("Macro-F1 (fasen) >= 0.95", "nlu.macro_f1", 0.95, "fractie"),
@@ -100,9 +100,7 @@ def _belasting(p: dict[str, Any], doel: str, pad: str, grens: float, opmaak: Opm
     return _doel(doel, gemeten, not fouten, "; ".join(fouten) or p95["verschil"])
 
 
-def _vergelijk(
-    doel: str, p: dict, s: dict, paden: dict[str, str], hoger: bool, opmaak: Opmaak
-) -> dict:
+def _vergelijk(doel: str, p: dict, s: dict, paden: dict, hoger: bool, opmaak: Opmaak) -> dict:
     """Project against Rasa's default on several figures; all must be at least as good."""
     paren = {n: (getal(p, pad), getal(s, pad)) for n, pad in paden.items()}
     if any(a is None or b is None for a, b in paren.values()):
@@ -114,14 +112,13 @@ def _vergelijk(
         if not (a >= b if hoger else a <= b)
     ]
     return _doel(
-        doel, gemeten, not slecht, "gemist: " + ", ".join(slecht) if slecht else "op alle punten"
+        doel, gemeten, not slecht, f"gemist: {', '.join(slecht)}" if slecht else "op alle punten"
     )
 
 
 def doelen(pipelines: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     p, s = pipelines.get(PROJECT, {}), pipelines.get(STANDAARD, {})
-    laatste = (blinde_sets() or [None])[-1]
-    uit = []
+    laatste, uit = (blinde_sets() or [None])[-1], []
     for doel, pad, grens, opmaak in DOELEN:
         if isinstance(pad, dict):
             uit.append(_vergelijk(doel, p, s, pad, bool(grens), OPMAAK[opmaak]))

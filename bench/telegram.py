@@ -47,9 +47,7 @@ async def reeks(
     for _ in range(keer):
         voor = {chat: len(o.telegram.berichten(chat)) for chat in chats}
         begin = time.monotonic()
-        for chat in chats:
-            await o.app.update_queue.put(o.updates.tekst(chat, tekst()))
-        await o.app.update_queue.join()
+        await o.in_wachtrij(*(o.updates.tekst(chat, tekst()) for chat in chats))
         for chat in chats:
             if not (nieuw := o.telegram.gelukt("sendMessage", chat)[voor[chat] :]):
                 raise RuntimeError(f"chat {chat} kreeg geen antwoord")

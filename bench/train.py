@@ -60,8 +60,9 @@ def _cpu_kinderen() -> float:
     return gebruik.ru_utime + gebruik.ru_stime
 
 
-def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> tuple[float, float]:
-    """(wall-clock seconds with Python's start-up, CPU seconds of rasa and its children)."""
+def train_van_nul(config: Path, naam: str, doel: Path | None, log: Path) -> tuple[float, float]:
+    """(wall-clock seconds with Python's start-up, CPU seconds of rasa and its children); the
+    model is kept as `doel`, if given."""
     with tempfile.TemporaryDirectory(prefix=f"bench-train-{naam}-") as tmp:
         map_ = Path(tmp)
         shutil.copy(config, map_ / "config.yml")
@@ -87,7 +88,8 @@ def train_van_nul(config: Path, naam: str, doel: Path, log: Path) -> tuple[float
         model = map_ / "models" / f"{naam}.tar.gz"
         if klaar.returncode != 0 or not model.is_file():
             raise RuntimeError(f"rasa train ({naam}) mislukt, exitcode {klaar.returncode}: {log}")
-        shutil.move(model, doel)
+        if doel:
+            shutil.move(model, doel)
     return seconden, cpu
 
 
@@ -99,15 +101,13 @@ def pipeline(
     tijden, cpu = [], []
     for run in range(runs):
         melding(f"{naam}: rasa train van nul, run {run + 1}/{runs}")
-        doel = WERKMAP / (f"{naam}.tar.gz" if run == 0 else f"{naam}-{run}.tar.gz")
+        doel = WERKMAP / f"{naam}.tar.gz" if run == 0 else None
         seconden, cpu_s = train_van_nul(config, naam, doel, WERKMAP / f"{naam}-{run}.log")
         melding(f"{naam}: {seconden:.0f} s (cpu {cpu_s:.0f} s)")
         tijden.append(seconden)
         cpu.append(cpu_s)
         if run == 0:
             (WERKMAP / f"{naam}.vingerafdruk").write_text(vingerafdruk(config) + "\n")
-        else:
-            doel.unlink()
     gekozen = model or (WERKMAP / f"{naam}.tar.gz" if runs else None)
     if gekozen is None or not gekozen.is_file():
         raise RuntimeError(f"{naam}: geen model om te meten ({gekozen})")

@@ -8,11 +8,13 @@ import subprocess
 import sys
 from typing import Any
 
-from bench import accuracy, report
+from bench import accuracy, report, serve
 from bench.measure import boom, latentie_ms, mediaan_van_runs, piek_geheugen
 from bench.targets import doelen
 from bench.trainer import trainer_tabel
 from tools.blind import blinde_sets
+from tools.domein import fase_per_intent, nlu_voorbeelden
+from tools.nlu_eval import HELD_OUT
 
 
 def _pipeline(fase: float, p95_50: float, verloren_50: int, rss: float) -> dict[str, Any]:
@@ -256,3 +258,14 @@ def test_keyword_baseline_stemt_met_sleutelwoorden() -> None:
     )
     assert parse("het is echt te duur") == ("bezwaar_prijs", 1.0)
     assert parse("hallo") == ("nlu_fallback", 0.0)  # seen once: no keyword
+
+
+def test_korte_verkopen_een_held_out_zin_per_fase_in_volgorde() -> None:
+    rijen, fasen = nlu_voorbeelden(HELD_OUT), fase_per_intent()
+    per_fase = {f: [t for t, i, _ in rijen if fasen.get(i) == f] for f in serve.VERKOOP_FASEN}
+    verkopen = serve.korte_verkopen(rijen)
+    assert len(verkopen) == max(map(len, per_fase.values()))
+    for k, verkoop in enumerate(verkopen):  # sale k: the k-th text of each phase, round the list
+        assert verkoop == [per_fase[f][k % len(per_fase[f])] for f in serve.VERKOOP_FASEN]
+    for fase, teksten in per_fase.items():  # every held-out text of a phase is sent
+        assert set(teksten) == {v[serve.VERKOOP_FASEN.index(fase)] for v in verkopen}
