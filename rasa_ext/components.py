@@ -17,6 +17,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor, CRFToken
+from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix
+from sklearn.preprocessing import normalize
 
 
 class OpslagComponent(GraphComponent):
@@ -75,7 +78,22 @@ class LogisticRegressionFortran(LogisticRegressionClassifier):
     Rasa multiplies the sparse features by `coef_.T`, which scipy copies (45 x 12k
     weights) to C order on every message. Stored in Fortran order, `coef_.T`
     already is; the numbers, and so the predictions, are the same.
+
+    With `normaliseer: true` every message's features are scaled to unit length first (raw
+    counts of character n-grams keep lbfgs from converging), and `C` sets the regularisation.
     """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "normaliseer": False, "C": 1.0}
+
+    def __init__(self, config: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.clf.set_params(C=self.config["C"])
+
+    def _create_X(self, messages: list[Message]) -> csr_matrix:
+        X = super()._create_X(messages)
+        return normalize(X) if self.config["normaliseer"] else X
 
     @classmethod
     def load(cls, *args: Any, **kwargs: Any) -> LogisticRegressionFortran:

@@ -10,8 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.common import all_subclasses
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
@@ -87,6 +92,36 @@ def test_classifier_in_fortran_volgorde_voorspelt_hetzelfde(
     assert LogisticRegressionFortran.load() is geladen
     assert clf.coef_.flags.f_contiguous
     assert np.array_equal(clf.predict_proba(x), rasa_eigen)
+
+
+def _bericht(tekst: str, intent: str, tellingen: list[float]) -> Message:
+    bericht = Message(data={"text": tekst, "intent": intent})
+    matrix = sparse.coo_matrix(np.array([tellingen]))
+    bericht.add_features(Features(matrix, "sentence", "text", "telling"))
+    return bericht
+
+
+@pytest.mark.parametrize("normaliseer", [False, True])
+def test_classifier_normaliseert_op_verzoek_en_convergeert(
+    normaliseer: bool, tmp_path: Any, recwarn: pytest.WarningsRecorder
+) -> None:
+    # Raw counts of very different size, as character n-grams give: unit length only when asked.
+    rng = np.random.default_rng(3)
+    berichten = [
+        _bericht(f"zin {i}", f"intent_{i % 3}", list(rng.integers(0, 40, 50) * (i % 3 + 1)))
+        for i in range(60)
+    ]
+    config = {**LogisticRegressionFortran.get_default_config(), "normaliseer": normaliseer}
+    config |= {"C": 10.0, "max_iter": 300}
+    opslag = LocalModelStorage(tmp_path)
+    clf = LogisticRegressionFortran(config, "lr", opslag, Resource("lr"))
+    assert clf.clf.C == 10.0
+    lengtes = sparse.linalg.norm(clf._create_X(berichten), axis=1)
+    assert np.allclose(lengtes, 1.0) == normaliseer
+    clf.train(TrainingData(berichten))
+    if normaliseer:  # scaled features converge within max_iter
+        assert not [w for w in recwarn if "failed to converge" in str(w.message)]
+        assert clf.clf.n_iter_[0] < 300
 
 
 def test_kanaal_bevriest_het_geheugen_na_de_start() -> None:
