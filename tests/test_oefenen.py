@@ -330,6 +330,11 @@ def test_druk_is_fout_en_ontkende_druk_niet() -> None:
 def test_een_versleten_opener_telt_alleen_in_contact() -> None:
     assert "versleten_opener" in vermeden(BOEK, "contact", "Heeft u hulp nodig?")
     assert "versleten_opener" not in vermeden(BOEK, "nazorg", "Heeft u hulp nodig?")
+    # Short ("Helpen?") only as a question, in contact (blind set 5, development set since).
+    assert "versleten_opener_kort" in vermeden(BOEK, "contact", "Goedemiddag meneer, helpen?")
+    tekst = "Dag! Mijn collega komt u zo helpen, kijk gerust rond."
+    assert "versleten_opener_kort" not in vermeden(BOEK, "contact", tekst)
+    assert "versleten_opener_kort" not in vermeden(BOEK, "nazorg", "Zal ik u helpen instellen?")
 
 
 def test_een_collega_afkraken_blijft_fout() -> None:
