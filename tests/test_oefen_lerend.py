@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_oefenen import TEGENSTRIJDIGHEDEN  # tests/ is on sys.path under pytest
 
 from actions import oefen_model
 from actions.beoordeling import PUNTEN_VEREIST, beoordeel
@@ -64,16 +65,7 @@ def test_hybride_noemt_een_harde_regel_nooit_goed(model: oefen_model.Oordeelmode
 
 # Issue 14's four contradictions, now with the learned verdict: pressure is never goed; the
 # trader's line, help after the sale and praise for a colleague are never fout.
-@pytest.mark.parametrize(
-    ("fase", "tekst", "niet"),
-    [
-        ("afsluiting", "Het is de laatste, dus als u twijfelt is hij straks weg.", "goed"),
-        ("afsluiting", "Op is op, en alleen vandaag voor deze prijs.", "goed"),
-        ("contact", "Goedemorgen! Als u iets speciaals zoekt, vraag het gerust.", "fout"),
-        ("nazorg", "Veel plezier ermee! Heeft u thuis nog hulp nodig bij het instellen?", "fout"),
-        ("nazorg", "Die collega van de kassa is echt goed, belt u haar gerust. Tot ziens!", "fout"),
-    ],
-)
+@pytest.mark.parametrize(("fase", "tekst", "niet"), TEGENSTRIJDIGHEDEN)
 def test_lerend_draait_een_seed_niet_om(
     model: oefen_model.Oordeelmodel, fase: str, tekst: str, niet: str
 ) -> None:

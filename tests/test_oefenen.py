@@ -137,21 +137,22 @@ def test_vermijden(fase: str, tekst: str, soort: str) -> None:
     assert beoordeel(BOEK, fase, tekst).uitslag == "fout"
 
 
-# Issue 14: four places where bare words taught the opposite of the seeds.
-@pytest.mark.parametrize(
-    ("fase", "tekst", "niet"),
-    [
-        # 1. Pressure and scarcity are never a closing technique (seed 000: no pressure).
-        ("afsluiting", "Het is de laatste, dus als u twijfelt is hij straks weg.", "goed"),
-        ("afsluiting", "Op is op, en alleen vandaag voor deze prijs.", "goed"),
-        # 2. The market trader's own line (seed 000) is no worn-out opener.
-        ("contact", "Goedemorgen! Als u iets speciaals zoekt, vraag het gerust.", "fout"),
-        # 3. Offering help after the sale is what seed 001 asks, not an opener.
-        ("nazorg", "Veel plezier ermee! Heeft u thuis nog hulp nodig bij het instellen?", "fout"),
-        # 4. Praising a colleague is no badmouthing.
-        ("nazorg", "Die collega van de kassa is echt goed, belt u haar gerust. Tot ziens!", "fout"),
-    ],
-)
+# Issue 14: four places where bare words taught the opposite of the seeds: (fase, tekst, the
+# verdict it must never get). Also checked with the learned verdict (test_oefen_lerend.py).
+TEGENSTRIJDIGHEDEN = [
+    # 1. Pressure and scarcity are never a closing technique (seed 000: no pressure).
+    ("afsluiting", "Het is de laatste, dus als u twijfelt is hij straks weg.", "goed"),
+    ("afsluiting", "Op is op, en alleen vandaag voor deze prijs.", "goed"),
+    # 2. The market trader's own line (seed 000) is no worn-out opener.
+    ("contact", "Goedemorgen! Als u iets speciaals zoekt, vraag het gerust.", "fout"),
+    # 3. Offering help after the sale is what seed 001 asks, not an opener.
+    ("nazorg", "Veel plezier ermee! Heeft u thuis nog hulp nodig bij het instellen?", "fout"),
+    # 4. Praising a colleague is no badmouthing.
+    ("nazorg", "Die collega van de kassa is echt goed, belt u haar gerust. Tot ziens!", "fout"),
+]
+
+
+@pytest.mark.parametrize(("fase", "tekst", "niet"), TEGENSTRIJDIGHEDEN)
 @BEIDE
 def test_wat_een_seed_aanraadt_of_verbiedt_wordt_niet_omgedraaid(
     oordeel: Oordelaar, fase: str, tekst: str, niet: str
