@@ -1,7 +1,7 @@
 """`make bench`: the coach against Rasa's default pipeline and a keyword baseline.
 
 python -m bench [--quick] [...]      everything; writes reports/bench.json, docs/benchmarks.md
-python -m bench serving [...]        the served model under load only, as JSON (about a minute)
+python -m bench --zonder-standaard   without Rasa's default: a partial run, into reports/
 python -m bench telegram [...]       latency through the Telegram layer (make bench-telegram)
 python -m bench trainer [...]        the trainers' web app: inbox, labelling, dashboard
 """
@@ -33,12 +33,12 @@ from tools.nlu_eval import HELD_OUT, laad_model_parser
 STANDAARDEN: dict[str, tuple[str, Any, Any, str]] = {
     "runs": ("--runs", 3, 1, "herhalingen per tijdmeting"),
     "train_runs": ("--train-runs", 3, 1, "trainingen van nul van config.yml"),
-    "standaard_train_runs": ("--standaard-train-runs", 1, 1, "idem, Rasa's standaard (traag)"),
+    "standaard_train_runs": ("--standaard-train-runs", 1, 0, "idem, Rasa's standaard (traag)"),
     "niveaus": ("--niveaus", (1, 10, 50), (1, 5), "gelijktijdige verkopers, bijv. 1,10,50"),
     "verkopen_per_verkoper": ("--verkopen", 2, 1, "verkopen per verkoper bij belasting"),
     "rondreis_berichten": ("--rondreis", 60, 12, "berichten voor de rondreis van 1 verkoper"),
 }
-SUBCOMMANDOS = {"serving": "serve", "telegram": "telegram", "trainer": "trainer"}  # main(argv)
+SUBCOMMANDOS = ("telegram", "trainer")  # main(argv)
 
 
 def _niveaus(tekst: str) -> tuple[int, ...]:
@@ -51,24 +51,27 @@ def _niveaus(tekst: str) -> tuple[int, ...]:
 def instellingen(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="rooktest: weinig verkeer, 1 training")
+    p.add_argument("--zonder-standaard", action="store_true", help="Rasa's standaard niet meten")
     for naam, (optie, vol, snel, uitleg) in STANDAARDEN.items():
         soort = _niveaus if naam == "niveaus" else int
         p.add_argument(optie, dest=naam, type=soort, help=f"{uitleg} ({vol}; --quick {snel})")
     p.add_argument("--project-model", type=Path, help="dit model meten, bijv. models/coach.tar.gz")
     p.add_argument("--standaard-model", type=Path, help="dit model van de standaardpipeline meten")
     p.add_argument("--workers", type=int, default=WORKERS, help="Rasa-workers (%(default)s)")
-    p.add_argument("--json", type=Path, default=ROOT / "reports" / "bench.json")
+    p.add_argument("--json", type=Path, help="standaard reports/bench.json")
     p.add_argument("--markdown", type=Path, help="standaard docs/benchmarks.md")
     args = p.parse_args(argv)
     for naam, (_, vol, snel, _) in STANDAARDEN.items():
         if getattr(args, naam) is None:
             setattr(args, naam, snel if args.quick else vol)
-    if args.quick and args.standaard_model is None:  # a smoke run need not train DIET again
-        args.standaard_model = train.vorig_model(STANDAARD, train.RASA_INIT_CONFIG)
+    args.zonder_standaard |= args.quick  # a smoke run does not train DIET for half an hour
     if args.standaard_model:
         args.standaard_train_runs = 0
+    # Only a full run replaces the committed tables; a partial one goes to reports/.
+    deel = "-deel" if args.zonder_standaard else ""
+    args.json = args.json or ROOT / "reports" / f"bench{deel}.json"
     args.markdown = args.markdown or ROOT / (
-        "reports/benchmarks-quick.md" if args.quick else "docs/benchmarks.md"
+        "reports/benchmarks-deel.md" if deel else "docs/benchmarks.md"
     )
     return args
 
@@ -100,8 +103,6 @@ def opzet(argv: list[str], args: argparse.Namespace) -> dict[str, Any]:
             ),
             "opslag": shlex.join(["redis-server", *REDIS_OPTIES]),
         },
-        "rasa_init_config": str(train.RASA_INIT_CONFIG),
-        "rasa_standaard_componenten": train.componenten(),
     }
 
 
@@ -116,6 +117,8 @@ def bench(argv: list[str]) -> int:
         PROJECT: (ROOT / "config.yml", args.train_runs, args.project_model or project_model),
         STANDAARD: (train.RASA_INIT_CONFIG, args.standaard_train_runs, args.standaard_model),
     }
+    if args.zonder_standaard:
+        del opgegeven[STANDAARD]
     try:
         for naam, (config, runs, model) in opgegeven.items():
             pipelines[naam] = train.pipeline(naam, config, runs, model, melding)
@@ -147,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, sigterm_als_ctrl_c)  # so servers and a training are stopped
     if argv[:1] and argv[0] in SUBCOMMANDOS:
-        return importlib.import_module(f"bench.{SUBCOMMANDOS[argv[0]]}").main(argv[1:])
+        return importlib.import_module(f"bench.{argv[0]}").main(argv[1:])
     return bench(argv)
 
 

@@ -14,7 +14,7 @@ from stack.paths import ROOT
 KOLOMMEN = (PROJECT, STANDAARD, KEYWORD)
 KOP = (
     "Gegenereerd door `make bench` (`python -m bench`) uit één gemeten run; niet met de hand "
-    "bewerken. Ruwe cijfers: `reports/bench.json`. Issues 4 en 10 beschrijven de doelen, "
+    "bewerken. Ruwe cijfers: `{json}`. Issues 4 en 10 beschrijven de doelen, "
     "[bench-methode.md](bench-methode.md) hoe er gemeten wordt."
 )
 PERCENTIELEN = ("p50", "p95", "p99")
@@ -131,11 +131,14 @@ def kop(r: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _relatief(pad: Path) -> str:
+    return str(pad.relative_to(ROOT) if pad.is_relative_to(ROOT) else pad)
+
+
 def _model_bron(pipeline: dict[str, Any]) -> str:
     if not (model := pipeline.get("model")):
         return "niet gemeten"
-    pad = Path(model)
-    naam = str(pad.relative_to(ROOT)) if pad.is_relative_to(ROOT) else str(pad)
+    pad, naam = Path(model), _relatief(Path(model))
     if (pipeline.get("training") or {}).get("runs_s") and pad.parent == ROOT / "reports" / "bench":
         return f"eerste training van nul in deze run (`{naam}`)"
     return f"`{naam}`, niet in deze run getraind"
@@ -144,14 +147,11 @@ def _model_bron(pipeline: dict[str, Any]) -> str:
 def opzet(r: dict[str, Any]) -> dict[str, str]:
     """This run's settings; what they mean is in docs/bench-methode.md."""
     inst, opzet, pipelines = r["instellingen"], r["meetopzet"], r["pipelines"]
-    standaard, fasen = r["rasa_standaard_componenten"], opzet["verkoop_fasen"]
-    project_runs, standaard_runs, _ = _trainingen(pipelines)
-    init_config = "/".join(Path(r["rasa_init_config"]).parts[-4:])
+    fasen, (project_runs, standaard_runs, _) = opzet["verkoop_fasen"], _trainingen(pipelines)
     return {
         "model project": _model_bron(pipelines.get(PROJECT, {})),
-        "model Rasa-standaard": f"{_model_bron(pipelines.get(STANDAARD, {}))}; "
-        f"`{init_config}`, aangevuld met {', '.join(standaard['pipeline'])}; "
-        f"policies {', '.join(standaard['policies'])}",
+        "model Rasa-standaard": f"{_model_bron(pipelines.get(STANDAARD, {}))}; de `config.yml` "
+        "van `rasa init` ([bench-methode.md](bench-methode.md))",
         "trainingen van nul": f"project {project_runs}, standaard {standaard_runs}",
         "servers": f"SANIC_WORKERS {opzet['SANIC_WORKERS']}, ACTION_SERVER_SANIC_WORKERS "
         f"{opzet['ACTION_SERVER_SANIC_WORKERS']}; {opzet.get('opslag', 'SQLite')}; "
@@ -176,7 +176,8 @@ DELEN = {
 
 
 def markdown(r: dict[str, Any]) -> str:
-    regels = ["# Benchmarks", "", KOP, "", *tabel(["", ""], kop(r).items(), links=2)]
+    json = _relatief(Path(r["instellingen"].get("json", "reports/bench.json")))
+    regels = ["# Benchmarks", "", KOP.format(json=json), "", *tabel(["", ""], kop(r).items(), 2)]
     for titel, deel in DELEN.items():
         regels += ["", f"## {titel}", "", *deel(r)]
     return "\n".join([*regels, ""])

@@ -1,12 +1,10 @@
 """Serve trained models behind the real servers (127.0.0.1 only) and measure them: /model/parse,
-one seller, N sellers at once, peak memory. `python -m bench serving`: one model, one level."""
+one seller, N sellers at once, peak memory."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -19,11 +17,9 @@ import yaml
 
 from actions.adviesboek import laad_fasen
 from bench.measure import cpu_tijden, latentie_ms, mediaan_van_runs, piek_geheugen, steal
-from bench.train import WERKMAP
 from rasa_ext.channel import CoachRestInput
 from stack import launcher
-from tools.domein import fase_per_intent, nlu_voorbeelden
-from tools.nlu_eval import HELD_OUT
+from tools.domein import fase_per_intent
 
 WORKERS = 2  # one Rasa process per core of the 2-core machine (docs/serving.md)
 TIMEOUT = 60.0  # seconds per request; a slower answer counts as lost
@@ -178,37 +174,3 @@ def meet_modellen(
         for sleutel, waarde in (("geheugen_mb", rss), ("pss_mb", pss), ("processen", processen)):
             resultaat[naam].setdefault(sleutel, {})[rol] = waarde
     return resultaat
-
-
-def main(argv: list[str]) -> int:
-    """One model, one serving set-up, one load level: the quick runs of docs/serving.md."""
-    p = argparse.ArgumentParser(prog="python -m bench serving", description=main.__doc__)
-    p.add_argument("--model", type=Path, default=launcher.MODEL)
-    p.add_argument("--workers", type=int, default=WORKERS, help="standaard %(default)s")
-    p.add_argument("--runs", type=int, default=4, help="standaard %(default)s")
-    p.add_argument("--verkopers", type=int, default=50, help="standaard %(default)s")
-    p.set_defaults(rondreis_berichten=30, verkopen_per_verkoper=2)
-    args = p.parse_args(argv)
-    args.niveaus = (args.verkopers,)
-    load = os.getloadavg()[0]
-    (werkmap := WERKMAP / "serving").mkdir(parents=True, exist_ok=True)
-    rijen = nlu_voorbeelden(HELD_OUT)
-    uit = meet_modellen({"project": args.model}, werkmap, args, rijen, args.workers)["project"]
-    belasting = uit["belasting"][str(args.verkopers)]
-    figuren = {
-        "workers": args.workers,
-        "verkopers": args.verkopers,
-        "p50_ms": round(belasting["p50"]),  # medians over the runs
-        "p95_ms": round(belasting["p95"]),
-        "doorvoer_per_s": round(belasting["doorvoer"], 1),
-        "doorvoer_per_run": [round(r["doorvoer"], 1) for r in belasting["runs"]],
-        "verloren": belasting["verloren"],
-        "steal_per_run": [round(r["steal"], 3) for r in belasting["runs"]],
-        "rondreis_1_verkoper_p95_ms": round(uit["rondreis_ms"]["p95"]),
-        "piek_rss_som_mib": round(uit["geheugen_mb"]["rasa"]),
-        "piek_pss_mib": round(uit["pss_mb"]["rasa"]),
-        "processen": uit["processen"]["rasa"],
-        "load": [round(load, 2), round(os.getloadavg()[0], 2)],
-    }
-    print(json.dumps(figuren, indent=1))
-    return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import resource
@@ -15,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from stack.paths import RASA, ROOT
 from stack.process import sterf_met_ouder
 
@@ -25,34 +22,6 @@ WERKMAP = ROOT / "reports" / "bench"
 _RASA = Path(importlib.util.find_spec("rasa").origin).parent  # type: ignore[union-attr, arg-type]
 # The config.yml that `rasa init` writes, from the installed Rasa package.
 RASA_INIT_CONFIG = _RASA / "cli" / "initial_project" / "config.yml"
-
-
-def componenten() -> dict[str, list[str]]:
-    """What Rasa fills in for the pipeline and policies that `rasa init`'s config leaves empty."""
-    pad = _RASA / "engine" / "recipes" / "config_files" / "default_config.yml"
-    inhoud = yaml.safe_load(pad.read_text(encoding="utf-8")) or {}
-    return {
-        sleutel: [
-            f"{c['name']} ({c['epochs']} epochs)" if "epochs" in c else str(c["name"])
-            for c in inhoud.get(sleutel) or []
-        ]
-        for sleutel in ("pipeline", "policies")
-    }
-
-
-def vingerafdruk(config: Path) -> str:
-    """sha256 over the config, domain.yml and every file under data/: what training sees."""
-    h = hashlib.sha256()
-    for pad in [config, ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]:
-        h.update(pad.name.encode() + b"\0" + pad.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def vorig_model(naam: str, config: Path) -> Path | None:
-    """The model an earlier run trained, if it saw the same config, domain and data."""
-    model, afdruk = WERKMAP / f"{naam}.tar.gz", WERKMAP / f"{naam}.vingerafdruk"
-    gelijk = afdruk.is_file() and afdruk.read_text().strip() == vingerafdruk(config)
-    return model if gelijk and model.is_file() else None
 
 
 def _cpu_kinderen() -> float:
@@ -96,8 +65,7 @@ def train_van_nul(config: Path, naam: str, doel: Path | None, log: Path) -> tupl
 def pipeline(
     naam: str, config: Path, runs: int, model: Path | None, melding: Callable[[str], None]
 ) -> dict[str, Any]:
-    """`runs` timed trainings; measured is `model`, else the first one trained (kept with its
-    fingerprint for the next --quick run)."""
+    """`runs` timed trainings; measured is `model`, else the first one trained."""
     tijden, cpu = [], []
     for run in range(runs):
         melding(f"{naam}: rasa train van nul, run {run + 1}/{runs}")
@@ -106,8 +74,6 @@ def pipeline(
         melding(f"{naam}: {seconden:.0f} s (cpu {cpu_s:.0f} s)")
         tijden.append(seconden)
         cpu.append(cpu_s)
-        if run == 0:
-            (WERKMAP / f"{naam}.vingerafdruk").write_text(vingerafdruk(config) + "\n")
     gekozen = model or (WERKMAP / f"{naam}.tar.gz" if runs else None)
     if gekozen is None or not gekozen.is_file():
         raise RuntimeError(f"{naam}: geen model om te meten ({gekozen})")

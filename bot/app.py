@@ -98,7 +98,7 @@ def build_application(
     return app
 
 
-def poortfout(settings: Settings, exc: OSError) -> str:
+def port_fout(settings: Settings, exc: OSError) -> str:
     """One Dutch line for a webhook port that cannot be opened."""
     plek = f"{settings.webhook_listen}:{settings.webhook_port}"
     if exc.errno == errno.EADDRINUSE:
@@ -140,6 +140,6 @@ def run_telegram(settings: Settings, *, request: BaseRequest | None = None) -> i
         logger.error("Telegram niet bereikbaar: %s", exc)
         return 1
     except OSError as exc:  # only the webhook's own port: Telegram errors are TelegramError
-        logger.error(poortfout(settings, exc))
+        logger.error(port_fout(settings, exc))
         return 1
     return 0

@@ -21,13 +21,13 @@ class Verzoek:
     """One turn for Rasa: the text, and the metadata the REST channel reads (rasa_ext/channel.py).
 
     `bericht_id` makes the turn idempotent: the channel answers a repeat with the first answer.
-    `toetsenbord` is the (message id, button title) to mark ✅ once Rasa has answered.
+    `keyboard` is the (message id, button title) to mark ✅ once Rasa has answered.
     """
 
     bericht: str
     bron: str  # tekst, commando or knop: only the last two may carry an intent
     bericht_id: str | None = None
-    toetsenbord: tuple[int, str] | None = None
+    keyboard: tuple[int, str] | None = None
 
     def metadata(self) -> dict[str, Any]:
         metadata: dict[str, Any] = {"bron": self.bron}

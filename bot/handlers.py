@@ -86,9 +86,9 @@ async def bezorg(
 
 async def markeer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, verzoek: Verzoek) -> None:
     """A used keyboard becomes its chosen button with ✅; only after Rasa has answered."""
-    if verzoek.toetsenbord is None:
+    if verzoek.keyboard is None:
         return
-    message_id, titel = verzoek.toetsenbord
+    message_id, titel = verzoek.keyboard
     chatstaat(context).knoppen.gebruikt.append(message_id)
     markup = gekozen_keyboard(titel, texts.GEKOZEN_PREFIX)
     try:

@@ -123,39 +123,34 @@ def free_ports(aantal: int) -> list[int]:
     return ports
 
 
-def luisteraars(port: int) -> int:
-    """Sockets listening on TCP `poort` (IPv4), from /proc/net/tcp; 0 where that is missing."""
-    try:
-        regels = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    except OSError:
-        return 0
-    # Fields: sl local_address rem_address st ...; st 0A is LISTEN.
-    return sum(
-        1
-        for velden in (regel.split() for regel in regels)
-        if velden[3] == "0A" and int(velden[1].rsplit(":", 1)[1], 16) == port
-    )
-
-
-def luister_adressen(port: int) -> set[str]:
-    """The addresses with a socket listening on TCP `port`, IPv4 and IPv6 (/proc/net/tcp*)."""
-    adressen: set[str] = set()
-    for bestand, breedte in (("tcp", 4), ("tcp6", 16)):
+def _luisterend(families: tuple[str, ...] = ("tcp", "tcp6")) -> Iterator[tuple[str, int]]:
+    """(address, port) of every listening TCP socket, from /proc/net/tcp and tcp6."""
+    for bestand in families:
         try:
             regels = Path(f"/proc/net/{bestand}").read_text().splitlines()[1:]
         except OSError:
             continue
+        # Fields: sl local_address rem_address st ...; st 0A is LISTEN.
         for velden in (regel.split() for regel in regels):
-            adres, poort = velden[1].rsplit(":", 1)
-            if velden[3] == "0A" and int(poort, 16) == port:
-                adressen.add(_adres(bytes.fromhex(adres), breedte))
-    return adressen
+            adres, port = velden[1].rsplit(":", 1)
+            if velden[3] == "0A":
+                yield _adres(bytes.fromhex(adres)), int(port, 16)
 
 
-def _adres(ruw: bytes, breedte: int) -> str:
+def luisteraars(port: int) -> int:
+    """Sockets listening on TCP `port` (IPv4): one per Rasa worker with SO_REUSEPORT."""
+    return sum(p == port for _, p in _luisterend(("tcp",)))
+
+
+def luister_adressen(port: int) -> set[str]:
+    """The addresses with a socket listening on TCP `port`, IPv4 and IPv6."""
+    return {adres for adres, p in _luisterend() if p == port}
+
+
+def _adres(ruw: bytes) -> str:
     # The kernel prints each 32-bit word in host order (little-endian here).
-    woorden = [ruw[i : i + 4][::-1] for i in range(0, breedte, 4)]
-    return socket.inet_ntop(socket.AF_INET if breedte == 4 else socket.AF_INET6, b"".join(woorden))
+    woorden = b"".join(ruw[i : i + 4][::-1] for i in range(0, len(ruw), 4))
+    return socket.inet_ntop(socket.AF_INET if len(ruw) == 4 else socket.AF_INET6, woorden)
 
 
 def port_free(port: int) -> bool:

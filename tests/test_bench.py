@@ -64,8 +64,6 @@ RESULTAAT: dict[str, Any] = {
         "SANIC_WORKERS": "2",
         "ACTION_SERVER_SANIC_WORKERS": "1",
     },
-    "rasa_init_config": "/venv/rasa/cli/initial_project/config.yml",
-    "rasa_standaard_componenten": {"pipeline": ["DIETClassifier (100 epochs)"], "policies": []},
     "pipelines": {
         "project": _pipeline(0.994, 1249.0, 0, 1142.0),
         "rasa_standaard": _pipeline(0.920, 2797.0, 2, 2692.0),
@@ -269,3 +267,19 @@ def test_korte_verkopen_een_held_out_zin_per_fase_in_volgorde() -> None:
         assert verkoop == [per_fase[f][k % len(per_fase[f])] for f in serve.VERKOOP_FASEN]
     for fase, teksten in per_fase.items():  # every held-out text of a phase is sent
         assert set(teksten) == {v[serve.VERKOOP_FASEN.index(fase)] for v in verkopen}
+
+
+def test_alleen_een_volle_run_schrijft_de_vastgelegde_tabellen() -> None:
+    from bench.__main__ import instellingen
+    from stack.paths import ROOT
+
+    vol = instellingen([])
+    assert not vol.zonder_standaard and vol.standaard_train_runs == 1
+    assert (vol.json, vol.markdown) == (ROOT / "reports/bench.json", ROOT / "docs/benchmarks.md")
+    for argv in (["--quick"], ["--zonder-standaard", "--train-runs", "0", "--niveaus", "50"]):
+        deel = instellingen(argv)
+        assert deel.zonder_standaard, argv
+        assert (deel.json, deel.markdown) == (
+            ROOT / "reports/bench-deel.json",
+            ROOT / "reports/benchmarks-deel.md",
+        ), argv

@@ -199,7 +199,7 @@ def test_knopgeheugen_per_bericht_en_begrensd() -> None:
     assert geheugen.payload(99, "/greet") is None
 
 
-def test_toetsenbord_een_knop_per_rij() -> None:
+def test_keyboard_een_knop_per_rij() -> None:
     markup = Keyboard().markup([Knop("A", "/a"), Knop("B", "/b"), Knop("Site", url="https://x.nl")])
     assert markup is not None
     assert [[k.text for k in rij] for rij in markup.inline_keyboard] == [["A"], ["B"], ["Site"]]

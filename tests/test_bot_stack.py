@@ -81,7 +81,7 @@ def test_stoppen_laat_geen_wezen_achter(tmp_path: Path) -> None:
     assert not _leeft(kleinkind)
 
 
-def test_bezette_poort(tmp_path: Path) -> None:
+def test_bezette_port(tmp_path: Path) -> None:
     with socket.socket() as bezet:
         bezet.bind(("127.0.0.1", 0))
         bezet.listen()

@@ -162,7 +162,7 @@ def _antwoorden(port: int, aantal: int) -> list[dict[str, str]]:
     ]
 
 
-def test_twee_workers_op_een_poort_en_netjes_stoppen(tmp_path: Path) -> None:
+def test_twee_workers_op_een_port_en_netjes_stoppen(tmp_path: Path) -> None:
     port = stackmodule.free_port()
     supervisor = _start_supervisor(tmp_path, port)
     try:

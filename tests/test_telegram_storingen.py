@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from bot import texts
-from bot.app import poortfout, run_telegram
+from bot.app import port_fout, run_telegram
 from bot.keyboards import utf16_lengte
 from bot.ordering import PerChatUpdateProcessor
 from bot.rasa_client import RasaClient
@@ -635,9 +635,9 @@ def test_vijandig_webhookpoort_bezet_een_nederlandse_regel(
     assert not any(r.exc_info for r in caplog.records if r.name.startswith("bot"))
 
 
-def test_poortfout_zonder_toestemming() -> None:
+def test_port_fout_zonder_toestemming() -> None:
     fout = OSError(errno.EACCES, "Permission denied")
-    regel = poortfout(instellingen(webhook_port=443), fout)
+    regel = port_fout(instellingen(webhook_port=443), fout)
     assert "Geen toestemming" in regel and "127.0.0.1:443" in regel
 
 

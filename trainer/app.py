@@ -121,7 +121,7 @@ def maak_app(
         return html(templates.get_template("geweigerd.html").render(reden=reden), status=status)
 
     @app.on_request
-    async def poort(request: Request) -> HTTPResponse | None:
+    async def gate(request: Request) -> HTTPResponse | None:
         """The gate: a valid session for every page but the login, a CSRF token on every POST."""
         sessie = beveiliging.lees_cookie(geheim, request.cookies.get(beveiliging.COOKIE))
         request.ctx.sessie = sessie

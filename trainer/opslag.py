@@ -78,13 +78,13 @@ def _url_uit_blok(blok: dict[str, Any], basis: Path) -> URL:
         waarde = blok.get(sleutel)
         return os.path.expandvars(str(waarde)) if waarde is not None else None
 
-    poort = _omgeving("port")
+    port = _omgeving("port")
     return URL.create(
         dialect,
         username=_omgeving("username"),
         password=_omgeving("password"),
         host=_omgeving("url"),
-        port=int(poort) if poort else None,
+        port=int(port) if port else None,
         database=db,
     )
 
