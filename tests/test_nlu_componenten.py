@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -132,6 +133,24 @@ def test_fasemodel_bewaren_en_laden_geeft_dezelfde_kansen(tmp_path: Path) -> Non
     proef = ["veel te duur", "iemand komt binnen", "onbekende zin"]
     assert list(geladen.classes_) == list(model.classes_)
     assert (geladen.predict_proba(proef) == model.predict_proba(proef)).all()
+
+
+@pytest.mark.parametrize("aantal_fasen", [2, 3])
+def test_snelle_kansen_zijn_die_van_sklearn(aantal_fasen: int) -> None:
+    """rasa_ext.fase.Kansen: the pipeline's predict_proba without its per-call overhead."""
+    from rasa_ext.fase import Kansen, _pijplijn
+
+    config = {**FaseClassifier.get_default_config(), "min_df": 1}
+    teksten = ["te duur", "klant wil korting", "er komt iemand binnen", "hij kijkt rond"]
+    teksten += ["pizza bestellen", "hoe laat is het"]
+    fasen = ["bezwaar", "bezwaar", "contact", "contact", "out", "out"]
+    if aantal_fasen == 2:
+        fasen = [f if f == "bezwaar" else "contact" for f in fasen]
+    model = _pijplijn(config).fit(teksten, fasen)
+    kansen = Kansen.van(model)
+    proef = [*teksten, "veel te duur", "iemand komt binnen", "onbekende zin", ""]
+    assert kansen.klassen == list(model.classes_)
+    np.testing.assert_allclose(kansen(proef), model.predict_proba(proef), rtol=1e-12, atol=1e-15)
 
 
 def test_crf_bewaard_geeft_dezelfde_entiteiten_als_rasas_crf(tmp_path: Path) -> None:
