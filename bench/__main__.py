@@ -4,6 +4,7 @@ python -m bench [--quick] [...]      everything; writes reports/bench.json, docs
 python -m bench --zonder-standaard   without Rasa's default: a partial run, into reports/
 python -m bench telegram [...]       latency through the Telegram layer (make bench-telegram)
 python -m bench trainer [...]        the trainers' web app: inbox, labelling, dashboard
+python -m bench nlu [--model M]      ms per message per NLU component, in-process
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ STANDAARDEN: dict[str, tuple[str, Any, Any, str]] = {
     "verkopen_per_verkoper": ("--verkopen", 2, 1, "verkopen per verkoper bij belasting"),
     "rondreis_berichten": ("--rondreis", 60, 12, "berichten voor de rondreis van 1 verkoper"),
 }
-SUBCOMMANDOS = ("telegram", "trainer")  # main(argv)
+SUBCOMMANDOS = ("telegram", "trainer", "nlu")  # main(argv)
 
 
 def _niveaus(tekst: str) -> tuple[int, ...]:

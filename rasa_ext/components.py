@@ -17,8 +17,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor, CRFToken
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.preprocessing import normalize
 
 
@@ -92,7 +93,9 @@ class LogisticRegressionFortran(LogisticRegressionClassifier):
         self.clf.set_params(C=self.config["C"])
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        X = super()._create_X(messages)
+        """Rasa's matrix, from the sentence features alone: Rasa's own `_create_X` also copies
+        and stacks every message's sequence features, which it then throws away."""
+        X = vstack([_zinkenmerken(m) for m in messages], format="csr")
         return normalize(X) if self.config["normaliseer"] else X
 
     @classmethod
@@ -101,6 +104,14 @@ class LogisticRegressionFortran(LogisticRegressionClassifier):
         if hasattr(classifier.clf, "coef_"):  # not when trained on no data
             classifier.clf.coef_ = np.asfortranarray(classifier.clf.coef_)
         return classifier
+
+
+def _zinkenmerken(message: Message) -> csr_matrix:
+    """The text's sentence features in Rasa's order: the sparse ones, then the dense ones."""
+    zin = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+    delen = [f.features for f in zin if f.is_sparse()]
+    delen += [csr_matrix(f.features) for f in zin if f.is_dense()]
+    return hstack(delen, format="csr") if delen else csr_matrix((1, 0))
 
 
 # Rasa's recipe validator looks for its own extractor classes by identity, so it would

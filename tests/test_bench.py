@@ -283,3 +283,20 @@ def test_alleen_een_volle_run_schrijft_de_vastgelegde_tabellen() -> None:
             ROOT / "reports/bench-deel.json",
             ROOT / "reports/benchmarks-deel.md",
         ), argv
+
+
+def test_nlu_tijd_per_component_en_daarna_rasas_eigen_aanroep(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from rasa.engine.graph import GraphNode
+
+    from bench.nlu import per_node
+
+    monkeypatch.setattr(GraphNode, "__call__", lambda self, *args: args)
+    eigen = GraphNode.__call__
+    node = SimpleNamespace(_node_name="run_FaseClassifier7")
+    with per_node() as tijden:
+        assert GraphNode.__call__(node, 1, 2) == (1, 2)  # the node's own result passes through
+        GraphNode.__call__(node)
+    assert list(tijden) == ["run_FaseClassifier7"] and tijden["run_FaseClassifier7"] > 0
+    assert GraphNode.__call__ is eigen

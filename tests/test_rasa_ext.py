@@ -101,6 +101,26 @@ def _bericht(tekst: str, intent: str, tellingen: list[float]) -> Message:
     return bericht
 
 
+def test_classifier_matrix_is_die_van_rasa(tmp_path: Any) -> None:
+    """Sentence features only, sparse before dense, in the featurizers' order: Rasa's own X."""
+    rng = np.random.default_rng(5)
+    berichten = []
+    for i in range(8):
+        bericht = Message(data={"text": f"zin {i}", "intent": "x"})
+        for soort, breedte in (("sequence", 30), ("sentence", 30), ("sentence", 12)):
+            telling = sparse.random(3 if soort == "sequence" else 1, breedte, 0.3, random_state=i)
+            bericht.add_features(Features(telling.tocoo(), soort, "text", f"f{breedte}"))
+        bericht.add_features(Features(rng.random((1, 4)), "sentence", "text", "dicht"))
+        bericht.add_features(Features(rng.random((1, 5)), "sentence", "intent", "ander"))
+        berichten.append(bericht)
+    config = LogisticRegressionFortran.get_default_config()
+    clf = LogisticRegressionFortran(config, "lr", LocalModelStorage(tmp_path), Resource("lr"))
+    rasa_eigen = LogisticRegressionClassifier._create_X(clf, berichten)
+    eigen = clf._create_X(berichten)
+    assert eigen.shape == rasa_eigen.shape == (8, 46)
+    assert np.array_equal(eigen.toarray(), rasa_eigen.toarray())
+
+
 @pytest.mark.parametrize("normaliseer", [False, True])
 def test_classifier_normaliseert_op_verzoek_en_convergeert(
     normaliseer: bool, tmp_path: Any, recwarn: pytest.WarningsRecorder
