@@ -135,7 +135,7 @@ class FaseClassifier(OpslagComponent, IntentClassifier):
 @dataclass(frozen=True)
 class Kansen:
     """The phase pipeline's `predict_proba`, computed without FeatureUnion's stacking and without
-    sklearn's checks on every call: the same numbers (tests/test_nlu_componenten.py) in well under
+    sklearn's checks on every call: the same numbers (tests/test_nlu_componenten.py) in about
     half the time per message (docs/serving.md). Keeps only what prediction needs."""
 
     vectorizers: tuple[TfidfVectorizer, ...]
