@@ -27,7 +27,6 @@ from actions.oefen_gelabeld import OORDELEN, Gelabeld, lees_gelabeld, ontwikkels
 from actions.oefenboek import Oefenboek, laad_oefenboek
 
 LOG = logging.getLogger(__name__)
-TRAIN_LIMIET_S = 2.0  # training runs once, on first use; the seller may not wait longer
 # Chosen by leave-one-author-out (tools/oefen_eval.py --cv --genest) on the authors the rules
 # were not written from: see docs/oefenen-meting.md for the grid and the held-out figures.
 C = 1.0  # inverse regularisation

@@ -5,6 +5,7 @@ python -m bench --zonder-standaard   without Rasa's default: a partial run, into
 python -m bench telegram [...]       latency through the Telegram layer (make bench-telegram)
 python -m bench trainer [...]        the trainers' web app: inbox, labelling, dashboard
 python -m bench nlu [--model M]      ms per message per NLU component, in-process
+python -m bench oefenen [--runs N]   the learned judge: training at start-up, ms per answer
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ STANDAARDEN: dict[str, tuple[str, Any, Any, str]] = {
     "verkopen_per_verkoper": ("--verkopen", 2, 1, "verkopen per verkoper bij belasting"),
     "rondreis_berichten": ("--rondreis", 60, 12, "berichten voor de rondreis van 1 verkoper"),
 }
-SUBCOMMANDOS = ("telegram", "trainer", "nlu")  # main(argv)
+SUBCOMMANDOS = ("telegram", "trainer", "nlu", "oefenen")  # main(argv)
 
 
 def _niveaus(tekst: str) -> tuple[int, ...]:
