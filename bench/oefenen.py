@@ -5,7 +5,6 @@ over the same answers is the baseline measured in the same run (docs/oefenen-met
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -14,6 +13,7 @@ from actions.beoordeling import beoordeel
 from actions.oefen_gelabeld import Gelabeld, lees_gelabeld, ontwikkelsets
 from actions.oefen_model import Oordeelmodel, beoordeel_lerend, train
 from actions.oefenboek import Oefenboek, laad_oefenboek
+from bench.measure import mediaan_van_runs
 from bench.report import tabel
 
 LIMIET_CPU_S = 2.0  # reading + training delay the action server's start, not a seller
@@ -52,7 +52,7 @@ def _oordelen(boek: Oefenboek, gelabeld: Sequence[Gelabeld], model: Oordeelmodel
 
 
 def rapport(runs: Sequence[dict[str, float]]) -> list[str]:
-    m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    m = mediaan_van_runs(runs)
     start_cpu = m["lezen_cpu_s"] + m["trainen_cpu_s"]
     doel = "gehaald" if start_cpu <= LIMIET_CPU_S else "GEMIST"
     rijen = [
