@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,30 +135,48 @@ class FaseClassifier(OpslagComponent, IntentClassifier):
 
 
 @dataclass(frozen=True)
-class Kansen:
-    """The phase pipeline's `predict_proba`, computed without FeatureUnion's stacking and without
-    sklearn's checks on every call: the same numbers (tests/test_nlu_componenten.py) in about
-    half the time per message (docs/serving.md). Keeps only what prediction needs."""
+class _Kenmerken:
+    """One fitted TfidfVectorizer's row for one text, times its columns of coef_: sklearn's
+    numbers (sublinear tf times idf, unit length) without a sparse matrix per call."""
 
-    vectorizers: tuple[TfidfVectorizer, ...]
-    gewichten: tuple[np.ndarray, ...]  # per vectorizer its columns of coef_, transposed
+    analyse: Callable[[str], list[str]]
+    kolom: dict[str, int]
+    idf: np.ndarray
+    gewichten: np.ndarray  # (features, classes)
+
+    def score(self, tekst: str) -> np.ndarray:
+        tellingen = Counter(t for t in self.analyse(tekst) if t in self.kolom)
+        if not tellingen:
+            return np.zeros(self.gewichten.shape[1])
+        kolommen = [self.kolom[t] for t in tellingen]
+        waarden = (np.log(np.fromiter(tellingen.values(), float)) + 1) * self.idf[kolommen]
+        return (waarden / np.sqrt(waarden @ waarden)) @ self.gewichten[kolommen]
+
+
+@dataclass(frozen=True)
+class Kansen:
+    """The phase pipeline's `predict_proba`, computed without sklearn's sparse matrices and
+    checks on every call: the same numbers (tests/test_nlu_componenten.py) in a fraction of
+    the time per message (docs/serving.md). Keeps only what prediction needs."""
+
+    kenmerken: tuple[_Kenmerken, ...]
     intercept: np.ndarray
     klassen: list[str]
 
     @classmethod
     def van(cls, model: Pipeline) -> Kansen:
-        vectorizers = tuple(v for _, v in model.named_steps["kenmerken"].transformer_list)
-        lineair, begin, gewichten = model.named_steps["model"], 0, []
-        for vectorizer in vectorizers:
-            eind = begin + len(vectorizer.idf_)
-            gewichten.append(np.ascontiguousarray(lineair.coef_[:, begin:eind].T))
+        vectorizers = [v for _, v in model.named_steps["kenmerken"].transformer_list]
+        lineair, begin, kenmerken = model.named_steps["model"], 0, []
+        for v in vectorizers:
+            eind = begin + len(v.idf_)
+            gewichten = np.ascontiguousarray(lineair.coef_[:, begin:eind].T)
+            kenmerken.append(_Kenmerken(v.build_analyzer(), v.vocabulary_, v.idf_, gewichten))
             begin = eind
-        return cls(vectorizers, tuple(gewichten), lineair.intercept_, list(lineair.classes_))
+        return cls(tuple(kenmerken), lineair.intercept_, list(lineair.classes_))
 
     def __call__(self, teksten: list[str]) -> np.ndarray:
-        scores = self.intercept + sum(
-            v.transform(teksten) @ w for v, w in zip(self.vectorizers, self.gewichten, strict=True)
-        )
+        scores = np.array([sum(k.score(t) for k in self.kenmerken) for t in teksten])
+        scores = scores.reshape(len(teksten), len(self.intercept)) + self.intercept
         # SGDClassifier(log_loss).predict_proba: one-vs-rest logistic, normalised per row.
         if scores.shape[1] == 1:
             kans = expit(scores[:, 0])

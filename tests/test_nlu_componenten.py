@@ -148,7 +148,7 @@ def test_snelle_kansen_zijn_die_van_sklearn(aantal_fasen: int) -> None:
         fasen = [f if f == "bezwaar" else "contact" for f in fasen]
     model = _pijplijn(config).fit(teksten, fasen)
     kansen = Kansen.van(model)
-    proef = [*teksten, "veel te duur", "iemand komt binnen", "onbekende zin", ""]
+    proef = [*teksten, "veel te duur", "te duur te duur", "iemand komt binnen", "onbekende zin", ""]
     assert kansen.klassen == list(model.classes_)
     np.testing.assert_allclose(kansen(proef), model.predict_proba(proef), rtol=1e-12, atol=1e-15)
 
