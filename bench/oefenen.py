@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from actions.beoordeling import beoordeel
-from actions.oefen_gelabeld import Gelabeld, lees_gelabeld, ontwikkelsets
-from actions.oefen_model import Oordeelmodel, beoordeel_lerend, train
+from actions.oefen_gelabeld import lees_gelabeld, ontwikkelsets
+from actions.oefen_model import beoordeel_lerend, train
 from actions.oefenboek import Oefenboek, laad_oefenboek
 from bench.measure import mediaan_van_runs
 from bench.report import tabel
@@ -29,8 +29,10 @@ def klok(werk: Callable[[], Any]) -> tuple[Any, float, float]:
 def een_run(boek: Oefenboek) -> dict[str, float]:
     gelabeld, *lezen = klok(lambda: [g for p in ontwikkelsets() for g in lees_gelabeld(p)])
     model, *trainen = klok(lambda: train(boek, gelabeld, met_regels=False))
-    regels = klok(lambda: _oordelen(boek, gelabeld, None))[2]
-    lerend = klok(lambda: _oordelen(boek, gelabeld, model))[2]
+    regels = klok(lambda: [beoordeel(boek, g.fase, g.tekst) for g in gelabeld])[2]
+    lerend = klok(lambda: [beoordeel_lerend(boek, g.fase, g.tekst, model=model) for g in gelabeld])[
+        2
+    ]
     return {
         "antwoorden": len(gelabeld),
         "lezen_cpu_s": lezen[0],
@@ -40,15 +42,6 @@ def een_run(boek: Oefenboek) -> dict[str, float]:
         "regels_ms": 1000 * regels / len(gelabeld),
         "lerend_ms": 1000 * lerend / len(gelabeld),
     }
-
-
-def _oordelen(boek: Oefenboek, gelabeld: Sequence[Gelabeld], model: Oordeelmodel | None) -> None:
-    """Every answer judged: by the rules alone (no model), or completed by the model."""
-    for g in gelabeld:
-        if model is None:
-            beoordeel(boek, g.fase, g.tekst)
-        else:
-            beoordeel_lerend(boek, g.fase, g.tekst, model=model)
 
 
 def rapport(runs: Sequence[dict[str, float]]) -> list[str]:
