@@ -29,10 +29,10 @@ def klok(werk: Callable[[], Any]) -> tuple[Any, float, float]:
 def een_run(boek: Oefenboek) -> dict[str, float]:
     gelabeld, *lezen = klok(lambda: [g for p in ontwikkelsets() for g in lees_gelabeld(p)])
     model, *trainen = klok(lambda: train(boek, gelabeld, met_regels=False))
-    regels = klok(lambda: [beoordeel(boek, g.fase, g.tekst) for g in gelabeld])[2]
-    lerend = klok(lambda: [beoordeel_lerend(boek, g.fase, g.tekst, model=model) for g in gelabeld])[
-        2
-    ]
+    *_, regels = klok(lambda: [beoordeel(boek, g.fase, g.tekst) for g in gelabeld])
+    *_, lerend = klok(
+        lambda: [beoordeel_lerend(boek, g.fase, g.tekst, model=model) for g in gelabeld]
+    )
     return {
         "antwoorden": len(gelabeld),
         "lezen_cpu_s": lezen[0],
