@@ -21,17 +21,14 @@ from tools.nlu_eval import GEEN_FASE, Voorspelling, fase_scores, fase_van
 Parse = Callable[[str], tuple[str, float]]
 MIN_AANDEEL = 0.5  # a keyword of an intent: at least this share of its examples are that intent
 MIN_AANTAL = 2  # and at least this many
-_WOORD = re.compile(r"[^\W_]+")
 
 
 def held_out(rijen: list[tuple[str, str, Path]], voorspeld: list[tuple[str, float]]) -> dict:
     """Intent and phase accuracy, phase scores and out-of-domain handling (tools.nlu_eval)."""
-    fasen = fase_per_intent()
-    alle = [Voorspelling(t, i, *p) for (t, i, _), p in zip(rijen, voorspeld, strict=True)]
-    ood = [pad.name == "buiten_domein.yml" for _, _, pad in rijen]
-    in_domein = [v for v, o in zip(alle, ood, strict=True) if not o]
-    buiten = [v for v, o in zip(alle, ood, strict=True) if o]
-    nauwkeurigheid, scores = fase_scores(alle, fasen)
+    fasen, in_domein, buiten = fase_per_intent(), [], []
+    for (t, i, pad), p in zip(rijen, voorspeld, strict=True):
+        (buiten if pad.name == "buiten_domein.yml" else in_domein).append(Voorspelling(t, i, *p))
+    nauwkeurigheid, scores = fase_scores(in_domein + buiten, fasen)  # the order does not count
     return {
         "intent_nauwkeurigheid": statistics.mean(v.intent == v.verwacht for v in in_domein),
         "fase_nauwkeurigheid": nauwkeurigheid,
@@ -39,7 +36,7 @@ def held_out(rijen: list[tuple[str, str, Path]], voorspeld: list[tuple[str, floa
         "ood_fallback": statistics.mean(v.intent in FALLBACK_INTENTS for v in buiten),
         "ood_met_fase": statistics.mean(fase_van(v.intent, fasen) != GEEN_FASE for v in buiten),
         "per_fase": {s.fase: asdict(s) for s in scores},
-        "aantallen": {"held_out": len(alle), "in_domein": len(in_domein), "ood": len(buiten)},
+        "aantallen": {"held_out": len(rijen), "in_domein": len(in_domein), "ood": len(buiten)},
     }
 
 
@@ -54,24 +51,20 @@ def blind(parse: Parse) -> dict[str, dict[str, Any]]:
 
 
 def woorden(tekst: str) -> set[str]:
-    return set(_WOORD.findall(tekst.lower()))
+    return set(re.findall(r"[^\W_]+", tekst.lower()))
 
 
 def keyword_parser(voorbeelden: Iterable[tuple[str, str]]) -> Parse:
-    """From (text, intent) pairs, a parser in which each keyword votes for its intents with
-    weight P(intent | word); each word counts once per example."""
+    """A parser from (text, intent) pairs: every keyword votes P(intent | word) for its intents."""
     per_woord: dict[str, Counter[str]] = defaultdict(Counter)
     for tekst, intent in voorbeelden:
-        for woord in woorden(tekst):
+        for woord in woorden(tekst):  # a set: a word counts once per example
             per_woord[woord][intent] += 1
-    gewichten = {
-        woord: {
-            i: n / t.total()
-            for i, n in t.items()
-            if n >= MIN_AANTAL and n / t.total() >= MIN_AANDEEL
-        }
-        for woord, t in per_woord.items()
-    }
+    gewichten: dict[str, dict[str, float]] = defaultdict(dict)
+    for woord, telling in per_woord.items():
+        for intent, n in telling.items():
+            if n >= MIN_AANTAL and (aandeel := n / telling.total()) >= MIN_AANDEEL:
+                gewichten[woord][intent] = aandeel
 
     def parse(tekst: str) -> tuple[str, float]:
         """text -> (intent, share of the winning intent in the total keyword weight)."""

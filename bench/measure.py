@@ -73,20 +73,21 @@ def boom(pid: int) -> list[int]:
 
 
 @contextmanager
-def piek_geheugen(wortels: dict[Any, int]) -> Iterator[dict[Any, tuple[float, float, int]]]:
-    """Samples the process trees in a thread while the block runs; afterwards the dict holds per
-    name (peak RSS in MiB summed per process, peak PSS in MiB, processes seen)."""
-    rss: dict[Any, dict[int, int]] = {naam: {} for naam in wortels}  # peak VmHWM per pid
-    pss = dict.fromkeys(wortels, 0)
-    stop, uitslag = threading.Event(), {}
+def piek_geheugen(wortels: dict[Any, int]) -> Iterator[dict[Any, dict[str, float]]]:
+    """Samples the process trees in a thread while the block runs. Per name: the peak RSS in MiB
+    summed per process (`geheugen_mb`), the peak PSS in MiB (`pss_mb`) and the processes seen."""
+    vmhwm: dict[Any, dict[int, int]] = {naam: {} for naam in wortels}  # peak RSS per pid
+    uitslag = {naam: {"geheugen_mb": 0.0, "pss_mb": 0.0, "processen": 0} for naam in wortels}
+    stop = threading.Event()
 
     def meet() -> None:
         for naam, wortel in wortels.items():
-            pids = boom(wortel)
+            pids, piek, u = boom(wortel), vmhwm[naam], uitslag[naam]
             for pid in pids:
-                rss[naam][pid] = max(rss[naam].get(pid, 0), kb(PROC / f"{pid}/status", "VmHWM"))
-            nu = sum(kb(PROC / f"{pid}/smaps_rollup", "Pss") for pid in pids)
-            pss[naam] = max(pss[naam], nu)
+                piek[pid] = max(piek.get(pid, 0), kb(PROC / f"{pid}/status", "VmHWM"))
+            pss = sum(kb(PROC / f"{pid}/smaps_rollup", "Pss") for pid in pids) / 1024
+            u |= {"geheugen_mb": sum(piek.values()) / 1024, "pss_mb": max(u["pss_mb"], pss)}
+            u["processen"] = sum(map(bool, piek.values()))
 
     def lus() -> None:
         while not stop.wait(GEHEUGEN_INTERVAL):
@@ -100,21 +101,15 @@ def piek_geheugen(wortels: dict[Any, int]) -> Iterator[dict[Any, tuple[float, fl
         stop.set()
         draad.join()
         meet()
-    for naam, gezien in rss.items():
-        uitslag[naam] = (
-            sum(gezien.values()) / 1024,
-            pss[naam] / 1024,
-            sum(map(bool, gezien.values())),
-        )
 
 
-def machine() -> dict[str, object]:
-    """nproc, memory and CPU model of this machine, and its load when the bench starts."""
+def machine() -> str:
+    """nproc, memory and CPU model of this machine, for the report's header."""
     regels = (PROC / "cpuinfo").read_text().splitlines()
-    cpu = next((r.split(":", 1)[1].strip() for r in regels if r.startswith("model name")), "")
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "geheugen_gb": round(kb(PROC / "meminfo", "MemTotal") / 1024**2, 1),
-        "cpu": cpu or "onbekend",
-        "load_bij_start": list(os.getloadavg()),
-    }
+    cpu = next((r.split(":", 1)[1].strip() for r in regels if r.startswith("model name")), "?")
+    geheugen = kb(PROC / "meminfo", "MemTotal") / 1024**2
+    return f"{len(os.sched_getaffinity(0))} cores (nproc), {geheugen:.1f} GB geheugen, {cpu}"
+
+
+def load() -> str:
+    return ", ".join(f"{w:.2f}" for w in os.getloadavg())

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 from bench.measure import getal
-from bench.targets import KEYWORD, OPMAAK, PROJECT, RSS_GRENS_MB, STANDAARD
-from stack.paths import ROOT
+from bench.targets import KEYWORD, OPMAAK, PROJECT, STANDAARD
 
 KOLOMMEN = (PROJECT, STANDAARD, KEYWORD)
 KOP = (
@@ -31,8 +28,7 @@ RESULTATEN = [
     ("rondreis webhook: verloren", "rondreis_ms.verloren", "geheel"),
 ]
 PER_NIVEAU = [
-    ("{wie}: p50", "belasting.{n}.p50", "ms"),
-    ("{wie}: p95", "belasting.{n}.p95", "ms"),
+    *((f"{{wie}}: {p}", f"belasting.{{n}}.{p}", "ms") for p in PERCENTIELEN[:2]),
     ("{wie}: doorvoer", "belasting.{n}.doorvoer", "per_seconde"),
     ("{wie}: verloren (alle runs)", "belasting.{n}.verloren", "geheel"),
     ("{wie}: CPU-steal tijdens de runs", "belasting.{n}.steal", "procent"),
@@ -109,75 +105,18 @@ def fase_tabel(r: dict[str, Any]) -> list[str]:
     return vergelijking(r, koppen, rijen)
 
 
-def kop(r: dict[str, Any]) -> dict[str, str]:
-    m, git = r["machine"], r["git"]
-    load = {
-        k: ", ".join(f"{w:.2f}" for w in m.get(k, [])) for k in ("load_bij_start", "load_bij_einde")
-    }
-    aantallen = r["pipelines"][KEYWORD]["nlu"]["aantallen"]
-    lokaal = " met lokale wijzigingen" if git["gewijzigd"] else ""
-    return {
-        "datum": r["datum"],
-        "commando": f"`{r['commando']}`",
-        "machine": f"{m['nproc']} cores (nproc), {m['geheugen_gb']} GB geheugen, {m['cpu']}",
-        "load (1, 5, 15 min)": f"bij de start {load['load_bij_start']}; "
-        f"aan het eind {load['load_bij_einde']}",
-        "software": f"Rasa {version('rasa')}, rasa-sdk {version('rasa-sdk')}; "
-        f"commit {git['commit']}{lokaal}",
-        "held-out": f"{aantallen['held_out']} testzinnen uit `tests/nlu/`, waarvan "
-        f"{aantallen['ood']} buiten domein (`tests/nlu/buiten_domein.yml`)",
-        "herhalingen": f"{r['instellingen']['runs']} run(s) per tijdmeting "
-        "(de tabel toont de mediaan)",
-    }
-
-
-def _relatief(pad: Path) -> str:
-    return str(pad.relative_to(ROOT) if pad.is_relative_to(ROOT) else pad)
-
-
-def _model_bron(pipeline: dict[str, Any]) -> str:
-    if not (model := pipeline.get("model")):
-        return "niet gemeten"
-    pad, naam = Path(model), _relatief(Path(model))
-    if (pipeline.get("training") or {}).get("runs_s") and pad.parent == ROOT / "reports" / "bench":
-        return f"eerste training van nul in deze run (`{naam}`)"
-    return f"`{naam}`, niet in deze run getraind"
-
-
-def opzet(r: dict[str, Any]) -> dict[str, str]:
-    """This run's settings; what they mean is in docs/bench-methode.md."""
-    inst, opzet, pipelines = r["instellingen"], r["meetopzet"], r["pipelines"]
-    fasen, (project_runs, standaard_runs, _) = opzet["verkoop_fasen"], _trainingen(pipelines)
-    return {
-        "model project": _model_bron(pipelines.get(PROJECT, {})),
-        "model Rasa-standaard": f"{_model_bron(pipelines.get(STANDAARD, {}))}; de `config.yml` "
-        "van `rasa init` ([bench-methode.md](bench-methode.md))",
-        "trainingen van nul": f"project {project_runs}, standaard {standaard_runs}",
-        "servers": f"SANIC_WORKERS {opzet['SANIC_WORKERS']}, ACTION_SERVER_SANIC_WORKERS "
-        f"{opzet['ACTION_SERVER_SANIC_WORKERS']}; {opzet.get('opslag', 'SQLite')}; "
-        f"opwarmen: {opzet['opwarm_parses']} parses en een verkoop",
-        "rondreis": f"{inst['rondreis_berichten']} berichten, "
-        f"een nieuwe verkoop per {len(fasen)} berichten",
-        "belasting": f"{', '.join(map(str, inst['niveaus']))} verkopers tegelijk, "
-        f"elk {inst['verkopen_per_verkoper']} verkoop/verkopen van {len(fasen)} berichten "
-        f"({', '.join(fasen)}); time-out {opzet['timeout_s']:.0f} s",
-        "geheugen": f"elke {opzet['geheugen_interval_s']} s bemonsterd; "
-        f"grens 1.3 GB = {RSS_GRENS_MB:.0f} MiB",
-    }
-
-
 DELEN = {
     "Resultaten": resultaten_tabel,
     "Blinde sets": blind_tabel,
     "Doelen": doelen_tabel,
     "F1 per fase": fase_tabel,
-    "Hoe gemeten": lambda r: tabel(["", ""], opzet(r).items(), links=2),
+    "Hoe gemeten": lambda r: tabel(["", ""], r["opzet"].items(), links=2),
 }
 
 
 def markdown(r: dict[str, Any]) -> str:
-    json = _relatief(Path(r["instellingen"].get("json", "reports/bench.json")))
-    regels = ["# Benchmarks", "", KOP.format(json=json), "", *tabel(["", ""], kop(r).items(), 2)]
+    kop = KOP.format(json=r["instellingen"]["json"])
+    regels = ["# Benchmarks", "", kop, "", *tabel(["", ""], r["kop"].items(), links=2)]
     for titel, deel in DELEN.items():
         regels += ["", f"## {titel}", "", *deel(r)]
     return "\n".join([*regels, ""])

@@ -28,13 +28,13 @@ OPWARM_PARSES = 5
 # and TED take longer than the 180 s of stack.launcher then.
 OPSTART_TIMEOUT = 600.0
 ROLLEN = {"rasa": "Rasa-server", "actieserver": "actieserver"}  # key in the result -> Server.naam
-# One sale: a held-out message for each phase with a customer (actions/advies/fasen.yml).
+# One sale: a held-out message for each phase with a customer (actions/inhoud/advies/fasen.yml).
 VERKOOP_FASEN = tuple(naam for naam, fase in laad_fasen().items() if fase.met_klant)
 # The REST channel's line for a turn without an answer: it counts as lost.
-_KANAAL = (yaml.safe_load(launcher.CREDENTIALS.read_text(encoding="utf-8")) or {}).get(
-    "rasa_ext.channel.CoachRestInput"
-)
-STILTE = CoachRestInput.from_credentials(_KANAAL).stilte_tekst
+_KANAAL = yaml.safe_load(launcher.CREDENTIALS.read_text(encoding="utf-8"))
+STILTE = CoachRestInput.from_credentials(
+    _KANAAL.get("rasa_ext.channel.CoachRestInput")
+).stilte_tekst
 Beurt = tuple[bool, float]  # (answered by a real bot message, seconds)
 Berichten = Iterable[tuple[str, str]]  # (sender, text)
 Rijen = list[tuple[str, str, Path]]  # held-out (text, intent, file)
@@ -142,10 +142,10 @@ async def _meet(
 
 
 def meet_modellen(
-    modellen: dict[str, Path], werkmap: Path, args: argparse.Namespace, rijen: Rijen, workers: int
+    modellen: dict[str, Path], werkmap: Path, args: argparse.Namespace, rijen: Rijen
 ) -> dict[str, dict[str, Any]]:
     """Serve every model at once (own servers each), measure them in turns, read peak memory.
-    `args` holds runs, niveaus, verkopen_per_verkoper and rondreis_berichten."""
+    `args` holds workers, runs, niveaus, verkopen_per_verkoper and rondreis_berichten."""
     token = launcher.nieuw_token()
     with ExitStack() as stapel:
         stacks = {
@@ -156,21 +156,19 @@ def meet_modellen(
                     model=model,
                     auth_token=token,
                     melding=lambda tekst, naam=naam: melding(f"{naam}: {tekst}"),
-                    rasa_workers=workers,
+                    rasa_workers=args.workers,
                     timeout=OPSTART_TIMEOUT,
                 )
             )
             for naam, model in modellen.items()
         }
-        wortels = {
-            (naam, rol): stack.server(server).proces.pid
-            for naam, stack in stacks.items()
-            for rol, server in ROLLEN.items()
-        }
         urls = {naam: stack.rasa_url for naam, stack in stacks.items()}
+        wortels = {
+            (n, rol): stacks[n].server(s).proces.pid for n in stacks for rol, s in ROLLEN.items()
+        }
         with piek_geheugen(wortels) as geheugen:
             resultaat = asyncio.run(_meet(urls, args, rijen, token))
-    for (naam, rol), (rss, pss, processen) in geheugen.items():
-        for sleutel, waarde in (("geheugen_mb", rss), ("pss_mb", pss), ("processen", processen)):
+    for (naam, rol), waarden in geheugen.items():
+        for sleutel, waarde in waarden.items():
             resultaat[naam].setdefault(sleutel, {})[rol] = waarde
     return resultaat

@@ -10,7 +10,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -38,16 +38,13 @@ BERICHTEN = [
 ]
 
 
-async def reeks(
-    o: Opstelling, keer: int, chats: list[int], tekst: Callable[[], str]
-) -> list[float]:
-    """`keer` turns in which all `chats` send a message at once: seconds until each chat's first
-    reply, every turn."""
+async def reeks(o: Opstelling, keer: int, chats: list[int], teksten: Iterator[str]) -> list[float]:
+    """Seconds to each chat's first reply, over `keer` turns in which all `chats` send at once."""
     tijden = []
     for _ in range(keer):
         voor = {chat: len(o.telegram.berichten(chat)) for chat in chats}
         begin = time.monotonic()
-        await o.in_wachtrij(*(o.updates.tekst(chat, tekst()) for chat in chats))
+        await o.in_wachtrij(*(o.updates.tekst(chat, next(teksten)) for chat in chats))
         for chat in chats:
             if not (nieuw := o.telegram.gelukt("sendMessage", chat)[voor[chat] :]):
                 raise RuntimeError(f"chat {chat} kreeg geen antwoord")
@@ -55,36 +52,34 @@ async def reeks(
     return tijden
 
 
-async def meet(rasa_url: str, token: str, berichten: int, rondes: int) -> dict[str, list]:
-    rasa = RasaClient(rasa_url, token, timeout=30)
-    tekst, chats = itertools.cycle(BERICHTEN).__next__, list(range(100, 120))
-    async with draaiende_bot(instellingen(rasa_url=rasa_url), rasa) as o:
-        await reeks(o, len(BERICHTEN), [1], tekst)  # warm-up: the first predictions are slow
-        # Baseline: the same messages straight to Rasa's REST channel, without the bot.
+async def meet(stack: launcher.Stack, berichten: int, rondes: int) -> dict[str, list[float]]:
+    """Scenario -> seconds to the first reply of each message (the table's rows)."""
+    rasa = RasaClient(stack.rasa_url, stack.auth_token, timeout=30)
+    teksten, chats = itertools.cycle(BERICHTEN), list(range(100, 120))
+    async with draaiende_bot(instellingen(rasa_url=stack.rasa_url), rasa) as o:
+        await reeks(o, len(BERICHTEN), [1], teksten)  # warm-up: the first predictions are slow
+        # Baseline: the bot's requests (a command as its payload) straight to Rasa's REST channel.
         direct = []
         for _ in range(berichten):
             begin = time.monotonic()
-            # as the bot sends it: a command as its marked payload (BERICHTEN are all valid)
-            verzoek = bericht_voor_rasa(tekst(), [], print)
-            assert verzoek is not None
+            verzoek = bericht_voor_rasa(next(teksten), [], print)
+            assert verzoek is not None  # BERICHTEN are all valid
             await rasa.stuur("direct", verzoek.bericht, verzoek.metadata())
             direct.append(time.monotonic() - begin)
         resultaten = {
             "Rasa direct, zonder bot": direct,
-            "1 verkoper": await reeks(o, berichten, [2], tekst),
-            "20 tegelijk": await reeks(o, rondes, chats, tekst),
+            "1 verkoper": await reeks(o, berichten, [2], teksten),
+            "20 tegelijk": await reeks(o, rondes, chats, teksten),
         }
-
     # The bot layer on its own: Rasa replaced by an instant answer of typical size.
-    def direct_antwoord(request: httpx.Request) -> httpx.Response:
-        knoppen = [{"title": f"Situatie {i}", "payload": f"/situatie_{i}"} for i in range(3)]
-        return httpx.Response(200, json=[{"text": "💡 tip\n💬 zin\n🚫 niet", "buttons": knoppen}])
-
-    nep = RasaClient(transport=httpx.MockTransport(direct_antwoord))
+    knoppen = [{"title": f"Situatie {i}", "payload": f"/situatie_{i}"} for i in range(3)]
+    antwoord = [{"text": "💡 tip\n💬 zin\n🚫 niet", "buttons": knoppen}]
+    nep = RasaClient(transport=httpx.MockTransport(lambda _: httpx.Response(200, json=antwoord)))
     async with draaiende_bot(instellingen(), nep) as o:
-        await reeks(o, 1, [1], lambda: "warm")
-        resultaten["bot-laag alleen (nep-Rasa), 1"] = await reeks(o, berichten, [2], lambda: "x")
-        resultaten["bot-laag alleen (nep-Rasa), 20"] = await reeks(o, rondes, chats, lambda: "x")
+        await reeks(o, 1, [1], iter(["warm"]))
+        steeds_x = itertools.repeat("x")
+        resultaten["bot-laag alleen (nep-Rasa), 1"] = await reeks(o, berichten, [2], steeds_x)
+        resultaten["bot-laag alleen (nep-Rasa), 20"] = await reeks(o, rondes, chats, steeds_x)
     return resultaten
 
 
@@ -98,8 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp,
             launcher.losse_stack(Path(tmp)) as stack,
         ):
-            meting = meet(stack.rasa_url, stack.auth_token, args.berichten, args.rondes)
-            resultaten = asyncio.run(meting)
+            resultaten = asyncio.run(meet(stack, args.berichten, args.rondes))
     except launcher.StackFout as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from stack.paths import RASA, ROOT
+from stack.paths import RASA, ROOT, relatief
 from stack.process import sterf_met_ouder
 
 TRAIN_TIMEOUT = 3600.0  # seconds; Rasa's default pipeline takes minutes on 2 cores
@@ -24,36 +24,30 @@ _RASA = Path(importlib.util.find_spec("rasa").origin).parent  # type: ignore[uni
 RASA_INIT_CONFIG = _RASA / "cli" / "initial_project" / "config.yml"
 
 
-def _cpu_kinderen() -> float:
-    gebruik = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return gebruik.ru_utime + gebruik.ru_stime
-
-
 def train_van_nul(config: Path, naam: str, doel: Path | None, log: Path) -> tuple[float, float]:
-    """(wall-clock seconds with Python's start-up, CPU seconds of rasa and its children); the
-    model is kept as `doel`, if given."""
+    """(wall-clock s with Python's start-up, CPU s of rasa and children); the model to `doel`."""
     with tempfile.TemporaryDirectory(prefix=f"bench-train-{naam}-") as tmp:
         map_ = Path(tmp)
         shutil.copy(config, map_ / "config.yml")
         for bron in ("domain.yml", "data"):
             (map_ / bron).symlink_to(ROOT / bron)
         cache = str(map_ / ".rasa" / "cache")  # PYTHONPATH: config.yml names rasa_ext/ components
-        env = {**os.environ, "RASA_CACHE_DIRECTORY": cache, "PYTHONPATH": str(ROOT)}
         cmd = [RASA, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data"]
         cmd += ["--out", "models", "--fixed-model-name", naam, "--quiet"]
-        cpu_voor, begin = _cpu_kinderen(), time.monotonic()
+        voor, begin = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
         with open(log, "wb") as uitvoer:
             klaar = subprocess.run(
                 cmd,
                 cwd=map_,
-                env=env,
+                env={**os.environ, "RASA_CACHE_DIRECTORY": cache, "PYTHONPATH": str(ROOT)},
                 stdin=subprocess.DEVNULL,
                 stdout=uitvoer,
                 stderr=subprocess.STDOUT,
                 timeout=TRAIN_TIMEOUT,
                 preexec_fn=sterf_met_ouder,  # no orphaned training when the bench is killed
             )
-        seconden, cpu = time.monotonic() - begin, _cpu_kinderen() - cpu_voor
+        seconden, na = time.monotonic() - begin, resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (na.ru_utime + na.ru_stime) - (voor.ru_utime + voor.ru_stime)
         model = map_ / "models" / f"{naam}.tar.gz"
         if klaar.returncode != 0 or not model.is_file():
             raise RuntimeError(f"rasa train ({naam}) mislukt, exitcode {klaar.returncode}: {log}")
@@ -80,4 +74,7 @@ def pipeline(
     training: dict[str, Any] = {"runs_s": tijden}
     if tijden:
         training |= {"cpu_s": cpu, "mediaan_s": statistics.median(tijden)}
-    return {"config": str(config), "model": str(gekozen), "training": training}
+    bron = f"`{relatief(gekozen)}`, niet in deze run getraind"
+    if model is None:
+        bron = f"eerste training van nul in deze run (`{relatief(gekozen)}`)"
+    return {"config": str(config), "model": str(gekozen), "bron": bron, "training": training}
