@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -76,11 +76,6 @@ class Settings:
         return [s for s in (self.telegram_token, self.rasa_token, self.webhook_secret) if s]
 
 
-def _leeg_naar_none(waarde: str | None) -> str | None:
-    waarde = (waarde or "").strip()
-    return waarde or None
-
-
 def _url(naam: str, waarde: str, schemes: tuple[str, ...]) -> str:
     deel = urlparse(waarde)
     if deel.scheme not in schemes or not deel.netloc:
@@ -107,7 +102,10 @@ def _gebruikers(waarde: str) -> frozenset[int] | None:
     return frozenset(ids)
 
 
-def _getal(naam: str, waarde: str, soort: type[int] | type[float], minimum: float) -> float:
+def instelling_getal(
+    naam: str, waarde: str, soort: type[int] | type[float], minimum: float
+) -> float:
+    """A number setting of at least `minimum`, or a Dutch ConfigError naming it."""
     try:
         getal = soort(waarde)
     except ValueError:
@@ -117,6 +115,18 @@ def _getal(naam: str, waarde: str, soort: type[int] | type[float], minimum: floa
     return getal
 
 
+def lees_omgeving(
+    env: Mapping[str, str] | None, dotenv_path: Path | None
+) -> Callable[[str], str | None]:
+    """A reader of settings for the bot and the trainers' app: the real environment wins over
+    .env, and an empty value counts as not set."""
+    bron: dict[str, str | None] = {}
+    if dotenv_path is not None and dotenv_path.is_file():
+        bron.update(dotenv_values(dotenv_path))
+    bron.update(os.environ if env is None else env)
+    return lambda naam: (bron.get(naam) or "").strip() or None
+
+
 def load_settings(
     env: Mapping[str, str] | None = None,
     *,
@@ -124,14 +134,7 @@ def load_settings(
     token_nodig: bool = True,
 ) -> Settings:
     """Read the settings; the real environment wins over .env."""
-    bron: dict[str, str | None] = {}
-    if dotenv_path is not None and dotenv_path.is_file():
-        bron.update(dotenv_values(dotenv_path))
-    bron.update(os.environ if env is None else env)
-
-    def lees(naam: str) -> str | None:
-        return _leeg_naar_none(bron.get(naam))
-
+    lees = lees_omgeving(env, dotenv_path)
     token = lees("TELEGRAM_BOT_TOKEN")
     if token is None and token_nodig:
         raise ConfigError(f"TELEGRAM_BOT_TOKEN ontbreekt. {BOTFATHER_UITLEG}")
@@ -146,7 +149,7 @@ def load_settings(
         instellingen["rasa_url"] = _url("RASA_URL", url, ("http", "https"))
     instellingen["rasa_token"] = lees("RASA_TOKEN")
     if (timeout := lees("RASA_TIMEOUT")) is not None:
-        instellingen["rasa_timeout"] = _getal("RASA_TIMEOUT", timeout, float, 0.5)
+        instellingen["rasa_timeout"] = instelling_getal("RASA_TIMEOUT", timeout, float, 0.5)
     if (gebruikers := lees("ALLOWED_USER_IDS")) is not None:
         instellingen["allowed_user_ids"] = _gebruikers(gebruikers)
 
@@ -166,7 +169,7 @@ def load_settings(
     if (listen := lees("WEBHOOK_LISTEN")) is not None:
         instellingen["webhook_listen"] = listen
     if (port := lees("WEBHOOK_PORT")) is not None:
-        instellingen["webhook_port"] = int(_getal("WEBHOOK_PORT", port, int, 1))
+        instellingen["webhook_port"] = int(instelling_getal("WEBHOOK_PORT", port, int, 1))
 
     if (api := lees("TELEGRAM_API_URL")) is not None:
         instellingen["telegram_api_url"] = _url("TELEGRAM_API_URL", api, ("https", "http"))

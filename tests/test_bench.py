@@ -198,12 +198,8 @@ def test_doelen_met_marge_en_wat_gemist_is() -> None:
     assert rijen["50 verkopers tegelijk: p95 <= 1500 ms"]["verschil"] == (
         "gemist met 200 ms (13% van de grens)"
     )
-    assert rijen["50 verkopers tegelijk: 0 verloren"] | {"doel": ""} == {
-        "doel": "",
-        "gemeten": "3",
-        "gehaald": False,
-        "verschil": "gemist met 3",
-    }
+    verloren = rijen["50 verkopers tegelijk: 0 verloren"]
+    assert [verloren[k] for k in ("gemeten", "gehaald", "verschil")] == ["3", False, "gemist met 3"]
     assert rijen["Fase-nauwkeurigheid >= 0.95"]["verschil"] == "gemist met 0.050 (5% van de grens)"
     assert rijen["Minstens zo nauwkeurig als Rasa's standaard"]["verschil"] == "gemist: fase -0.020"
 

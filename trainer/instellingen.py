@@ -7,15 +7,12 @@ echoes a secret.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import dotenv_values
-
-from bot.settings import ConfigError, _getal
+from bot.settings import ConfigError, instelling_getal, lees_omgeving
 from stack.paths import ROOT
 
 LOOPBACK = "127.0.0.1"
@@ -55,14 +52,7 @@ def lees_instellingen(
     env: Mapping[str, str] | None = None, *, dotenv_path: Path | None = ROOT / ".env"
 ) -> Instellingen:
     """The settings; the real environment wins over .env."""
-    bron: dict[str, str | None] = {}
-    if dotenv_path is not None and dotenv_path.is_file():
-        bron.update(dotenv_values(dotenv_path))
-    bron.update(os.environ if env is None else env)
-
-    def lees(naam: str) -> str | None:
-        return (bron.get(naam) or "").strip() or None
-
+    lees = lees_omgeving(env, dotenv_path)
     wachtwoord = lees("TRAINER_WACHTWOORD")
     if wachtwoord is None:
         raise InstellingFout(
@@ -81,7 +71,7 @@ def lees_instellingen(
     }
     if (dagen := lees("TRAINER_BEWAARDAGEN")) is not None:
         try:  # the bot's number check: the same Dutch line for every setting
-            waarden["bewaardagen"] = int(_getal("TRAINER_BEWAARDAGEN", dagen, int, 1))
+            waarden["bewaardagen"] = int(instelling_getal("TRAINER_BEWAARDAGEN", dagen, int, 1))
         except ConfigError as fout:
             raise InstellingFout(str(fout)) from None
     if (url := lees("RASA_URL")) is not None:
