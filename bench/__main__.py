@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import accuracy, report, serve, train
-from bench.measure import GEHEUGEN_INTERVAL, load, machine
+from bench.measure import load, machine
 from bench.serve import WORKERS, Rijen, melding
 from bench.targets import KEYWORD, PROJECT, RSS_GRENS_MB, STANDAARD, doelen
 from stack.launcher import MODEL, REDIS_OPTIES, sigterm_als_ctrl_c
@@ -103,7 +103,8 @@ def opzet(args: argparse.Namespace, pipelines: dict[str, Any]) -> dict[str, str]
         "model project": pipelines.get(PROJECT, {}).get("bron", "niet gemeten"),
         "model Rasa-standaard": pipelines.get(STANDAARD, {}).get("bron", "niet gemeten")
         + "; de `config.yml` van `rasa init` ([bench-methode.md](bench-methode.md))",
-        "trainingen van nul": f"project {args.train_runs}, standaard {args.standaard_train_runs}",
+        "trainingen van nul": f"project {args.train_runs}, standaard {args.standaard_train_runs}, "
+        f"keyword {accuracy.KEYWORD_RUNS}",
         "servers": f"SANIC_WORKERS {args.workers}, ACTION_SERVER_SANIC_WORKERS {actie}; {redis}; "
         f"opwarmen: {serve.OPWARM_PARSES} parses en een verkoop",
         "rondreis": f"{args.rondreis_berichten} berichten, "
@@ -111,7 +112,7 @@ def opzet(args: argparse.Namespace, pipelines: dict[str, Any]) -> dict[str, str]
         "belasting": f"{', '.join(map(str, args.niveaus))} verkopers tegelijk, "
         f"elk {args.verkopen_per_verkoper} verkoop/verkopen van {len(fasen)} berichten "
         f"({', '.join(fasen)}); time-out {serve.TIMEOUT:.0f} s",
-        "geheugen": f"elke {GEHEUGEN_INTERVAL} s bemonsterd; grens 1.3 GB = {RSS_GRENS_MB:.0f} MiB",
+        "geheugen": f"na de belasting gelezen; grens 1.3 GB = {RSS_GRENS_MB:.0f} MiB",
     }
 
 

@@ -21,6 +21,7 @@ from tools.nlu_eval import GEEN_FASE, Voorspelling, fase_scores, fase_van
 Parse = Callable[[str], tuple[str, float]]
 MIN_AANDEEL = 0.5  # a keyword of an intent: at least this share of its examples are that intent
 MIN_AANTAL = 2  # and at least this many
+KEYWORD_RUNS = 5  # timed builds of the keyword table
 
 
 def held_out(rijen: list[tuple[str, str, Path]], voorspeld: list[tuple[str, float]]) -> dict:
@@ -79,7 +80,7 @@ def keyword_parser(voorbeelden: Iterable[tuple[str, str]]) -> Parse:
     return parse
 
 
-def meet_keyword(rijen: list[tuple[str, str, Path]], runs: int = 5) -> dict[str, Any]:
+def meet_keyword(rijen: list[tuple[str, str, Path]], runs: int = KEYWORD_RUNS) -> dict[str, Any]:
     """The keyword table is built in-process; its 'training' is reading the data and counting."""
     tijden = []
     for _ in range(runs):

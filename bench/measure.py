@@ -1,18 +1,15 @@
-"""Measuring: percentiles, medians of runs, CPU steal and peak memory from /proc."""
+"""Measuring: percentiles, medians of runs, CPU steal and memory from /proc."""
 
 from __future__ import annotations
 
 import math
 import os
 import statistics
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 PROC = Path("/proc")
-GEHEUGEN_INTERVAL = 0.5  # seconds between two samples of VmHWM
 
 
 def getal(data: Any, pad: str) -> float | None:
@@ -72,35 +69,18 @@ def boom(pid: int) -> list[int]:
     return [pid, *(nazaat for kind in kinderen for nazaat in boom(kind))]
 
 
-@contextmanager
-def piek_geheugen(wortels: dict[Any, int]) -> Iterator[dict[Any, dict[str, float]]]:
-    """Samples the process trees in a thread while the block runs. Per name: the peak RSS in MiB
-    summed per process (`geheugen_mb`), the peak PSS in MiB (`pss_mb`) and the processes seen."""
-    vmhwm: dict[Any, dict[int, int]] = {naam: {} for naam in wortels}  # peak RSS per pid
-    uitslag = {naam: {"geheugen_mb": 0.0, "pss_mb": 0.0, "processen": 0} for naam in wortels}
-    stop = threading.Event()
-
-    def meet() -> None:
-        for naam, wortel in wortels.items():
-            pids, piek, u = boom(wortel), vmhwm[naam], uitslag[naam]
-            for pid in pids:
-                piek[pid] = max(piek.get(pid, 0), kb(PROC / f"{pid}/status", "VmHWM"))
-            pss = sum(kb(PROC / f"{pid}/smaps_rollup", "Pss") for pid in pids) / 1024
-            u |= {"geheugen_mb": sum(piek.values()) / 1024, "pss_mb": max(u["pss_mb"], pss)}
-            u["processen"] = sum(map(bool, piek.values()))
-
-    def lus() -> None:
-        while not stop.wait(GEHEUGEN_INTERVAL):
-            meet()
-
-    meet()
-    (draad := threading.Thread(target=lus, daemon=True)).start()
-    try:
-        yield uitslag
-    finally:
-        stop.set()
-        draad.join()
-        meet()
+def geheugen(wortels: dict[Any, int]) -> dict[Any, dict[str, float]]:
+    """Per name, over the process tree: the peak RSS in MiB summed per process (VmHWM, kept by the
+    kernel), the PSS in MiB now (each shared page once) and the number of processes."""
+    uit = {}
+    for naam, wortel in wortels.items():
+        pids = boom(wortel)
+        uit[naam] = {
+            "geheugen_mb": sum(kb(PROC / f"{pid}/status", "VmHWM") for pid in pids) / 1024,
+            "pss_mb": sum(kb(PROC / f"{pid}/smaps_rollup", "Pss") for pid in pids) / 1024,
+            "processen": len(pids),
+        }
+    return uit
 
 
 def machine() -> str:

@@ -22,7 +22,7 @@ RESULTATEN = [
     ("macro-F1 over de fasen", "nlu.macro_f1", "fractie"),
     ("buiten domein: fallback of out_of_scope", "nlu.ood_fallback", "procent"),
     ("buiten domein: toch een fase", "nlu.ood_met_fase", "procent"),
-    ("`rasa train` van nul, mediaan (runs: {runs})", "training.mediaan_s", "seconden"),
+    ("`rasa train` van nul, mediaan", "training.mediaan_s", "seconden"),
     *((f"`/model/parse` {p}", f"parse_ms.{p}", "ms") for p in PERCENTIELEN),
     *((f"rondreis webhook, 1 verkoper, {p}", f"rondreis_ms.{p}", "ms") for p in PERCENTIELEN),
     ("rondreis webhook: verloren", "rondreis_ms.verloren", "geheel"),
@@ -36,7 +36,7 @@ PER_NIVEAU = [
 GEHEUGEN = [
     ("piek-RSS Rasa-server (som per proces)", "geheugen_mb.rasa", "mib"),
     ("piek-RSS actieserver", "geheugen_mb.actieserver", "mib"),
-    ("piek-PSS Rasa-server (gedeeld één keer)", "pss_mb.rasa", "mib"),
+    ("PSS Rasa-server na de belasting (gedeeld één keer)", "pss_mb.rasa", "mib"),
 ]
 BLIND = [
     ("fase-nauwkeurigheid", "fase_nauwkeurigheid", "fractie"),
@@ -71,13 +71,8 @@ def vergelijking(
     return tabel(koppen, uit, links)
 
 
-def _trainingen(pipelines: dict[str, Any]) -> list[int]:
-    return [len((pipelines.get(k, {}).get("training") or {}).get("runs_s", [])) for k in KOLOMMEN]
-
-
 def resultaten_tabel(r: dict[str, Any]) -> list[str]:
-    runs = " / ".join(map(str, _trainingen(r["pipelines"])))
-    rijen = [(label.format(runs=runs), pad, opmaak) for label, pad, opmaak in RESULTATEN]
+    rijen = list(RESULTATEN)
     for n in r["instellingen"]["niveaus"]:
         wie = "1 verkoper" if n == 1 else f"{n} verkopers tegelijk"
         rijen += [(label.format(wie=wie), pad.format(n=n), o) for label, pad, o in PER_NIVEAU]

@@ -1,5 +1,5 @@
 """Serve trained models behind the real servers (127.0.0.1 only) and measure them: /model/parse,
-one seller, N sellers at once, peak memory."""
+one seller, N sellers at once, memory."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import httpx
 import yaml
 
 from actions.adviesboek import laad_fasen
-from bench.measure import cpu_tijden, latentie_ms, mediaan_van_runs, piek_geheugen, steal
+from bench.measure import cpu_tijden, geheugen, latentie_ms, mediaan_van_runs, steal
 from rasa_ext.channel import CoachRestInput
 from stack import launcher
 from tools.domein import fase_per_intent
@@ -144,7 +144,7 @@ async def _meet(
 def meet_modellen(
     modellen: dict[str, Path], werkmap: Path, args: argparse.Namespace, rijen: Rijen
 ) -> dict[str, dict[str, Any]]:
-    """Serve every model at once (own servers each), measure them in turns, read peak memory.
+    """Serve every model at once (own servers each), measure them in turns, then their memory.
     `args` holds workers, runs, niveaus, verkopen_per_verkoper and rondreis_berichten."""
     token = launcher.nieuw_token()
     with ExitStack() as stapel:
@@ -166,9 +166,9 @@ def meet_modellen(
         wortels = {
             (n, rol): stacks[n].server(s).proces.pid for n in stacks for rol, s in ROLLEN.items()
         }
-        with piek_geheugen(wortels) as geheugen:
-            resultaat = asyncio.run(_meet(urls, args, rijen, token))
-    for (naam, rol), waarden in geheugen.items():
+        resultaat = asyncio.run(_meet(urls, args, rijen, token))
+        gemeten = geheugen(wortels)  # after the load, before the servers stop
+    for (naam, rol), waarden in gemeten.items():
         for sleutel, waarde in waarden.items():
             resultaat[naam].setdefault(sleutel, {})[rol] = waarde
     return resultaat
