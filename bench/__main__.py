@@ -123,12 +123,9 @@ def bench(argv: list[str]) -> int:
     resultaat: dict[str, Any] = {"kop": kop(argv, args, rijen)}
     # config, timed trainings, the model to measure (None: the first one trained)
     opgegeven = {PROJECT: (ROOT / "config.yml", args.train_runs, args.project_model)}
+    standaard = (train.RASA_INIT_CONFIG, args.standaard_train_runs, args.standaard_model)
     if not args.zonder_standaard:
-        opgegeven[STANDAARD] = (
-            train.RASA_INIT_CONFIG,
-            args.standaard_train_runs,
-            args.standaard_model,
-        )
+        opgegeven[STANDAARD] = standaard
     try:
         for naam, (config, runs, model) in opgegeven.items():
             pipelines[naam] = train.pipeline(naam, config, runs, model, melding)
@@ -146,10 +143,9 @@ def bench(argv: list[str]) -> int:
     # In-process work after the load: its objects would make the load generator's GC slower.
     pipelines[KEYWORD] = accuracy.meet_keyword(rijen)
     resultaat["kop"]["load (1, 5, 15 min)"] += f"; aan het eind {load()}"
+    opties = {k: relatief(w) if isinstance(w, Path) else w for k, w in vars(args).items()}
     resultaat |= {
-        "instellingen": {
-            k: relatief(w) if isinstance(w, Path) else w for k, w in vars(args).items()
-        },
+        "instellingen": opties,
         "opzet": opzet(args, pipelines),
         "pipelines": pipelines,
         "doelen": doelen(pipelines),

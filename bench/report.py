@@ -96,8 +96,7 @@ def doelen_tabel(r: dict[str, Any]) -> list[str]:
 def fase_tabel(r: dict[str, Any]) -> list[str]:
     per_fase = r["pipelines"][KEYWORD]["nlu"]["per_fase"]
     rijen = [(f, s["aantal"], f"nlu.per_fase.{f}.f1", "fractie") for f, s in per_fase.items()]
-    koppen = ["fase", "n", "F1 project", "F1 standaard", "F1 keyword"]
-    return vergelijking(r, koppen, rijen)
+    return vergelijking(r, ["fase", "n", "F1 project", "F1 standaard", "F1 keyword"], rijen)
 
 
 DELEN = {

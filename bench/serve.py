@@ -1,5 +1,4 @@
-"""Serve trained models behind the real servers (127.0.0.1 only) and measure them: /model/parse,
-one seller, N sellers at once, memory."""
+"""Serve trained models on the real servers (127.0.0.1) and measure parse, load and memory."""
 
 from __future__ import annotations
 
@@ -89,8 +88,7 @@ async def verkoper(client: httpx.AsyncClient, url: str, berichten: Berichten) ->
 async def belasting(
     url: str, n: int, k: int, verkopen: list[list[str]], label: str
 ) -> dict[str, Any]:
-    """`n` sellers at once, each with its own sender and the next `k` sales; latency, lost
-    messages and throughput of this run."""
+    """`n` sellers at once, each its own sender and next `k` sales: latency, lost, throughput."""
     limieten = httpx.Limits(max_connections=n + 5, max_keepalive_connections=n + 5)
     berichten = [  # seller i: sales i*k .. i*k + k - 1, round the list
         [(f"{label}-{i}", t) for j in range(i * k, i * k + k) for t in verkopen[j % len(verkopen)]]
@@ -163,12 +161,10 @@ def meet_modellen(
             for naam, model in modellen.items()
         }
         urls = {naam: stack.rasa_url for naam, stack in stacks.items()}
-        wortels = {
-            (n, rol): stacks[n].server(s).proces.pid for n in stacks for rol, s in ROLLEN.items()
-        }
         resultaat = asyncio.run(_meet(urls, args, rijen, token))
-        gemeten = geheugen(wortels)  # after the load, before the servers stop
-    for (naam, rol), waarden in gemeten.items():
-        for sleutel, waarde in waarden.items():
-            resultaat[naam].setdefault(sleutel, {})[rol] = waarde
+        for naam, stack in stacks.items():  # after the load, before the servers stop
+            pids = {rol: stack.server(server).proces.pid for rol, server in ROLLEN.items()}
+            for rol, gemeten in geheugen(pids).items():
+                for sleutel, waarde in gemeten.items():
+                    resultaat[naam].setdefault(sleutel, {})[rol] = waarde
     return resultaat

@@ -84,17 +84,16 @@ def _vergelijk(doel: str, p: dict, s: dict, paden: dict, hoger: bool, opmaak: Op
 
 
 def doelen(pipelines: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every target: what the project measured, whether it was met and by how much."""
     p, s = pipelines.get(PROJECT, {}), pipelines.get(STANDAARD, {})
-    uit = [
+    blind = [
+        (f"Blinde {naam}{kopie}: {doel}", f"blind.{naam}{kopie}.{sleutel}", grens, o)
+        for naam in blinde_sets()[-1:]
+        for kopie, doel, sleutel, grens, o in BLINDE_DOELEN
+    ]
+    return [
         _vergelijk(doel, p, s, pad, bool(grens), OPMAAK[o])
         if isinstance(pad, dict)
         else _grens(p, doel, pad, grens, OPMAAK[o])
-        for doel, pad, grens, o in DOELEN
+        for doel, pad, grens, o in [*DOELEN, *blind]
     ]
-    for laatste in blinde_sets()[-1:]:
-        for kopie, doel, sleutel, grens, o in BLINDE_DOELEN:
-            naam = laatste + kopie
-            uit.append(
-                _grens(p, f"Blinde {naam}: {doel}", f"blind.{naam}.{sleutel}", grens, OPMAAK[o])
-            )
-    return uit
