@@ -85,9 +85,10 @@ def machine() -> str:
     """nproc, memory and CPU model of this machine, for the report's header."""
     regels = (PROC / "cpuinfo").read_text().splitlines()
     cpu = next((r.split(":", 1)[1].strip() for r in regels if r.startswith("model name")), "?")
-    geheugen = kb(PROC / "meminfo", "MemTotal") / 1024**2
-    return f"{len(os.sched_getaffinity(0))} cores (nproc), {geheugen:.1f} GB geheugen, {cpu}"
+    gb = kb(PROC / "meminfo", "MemTotal") / 1024**2
+    return f"{len(os.sched_getaffinity(0))} cores (nproc), {gb:.1f} GB geheugen, {cpu}"
 
 
 def load() -> str:
+    """The load averages over 1, 5 and 15 minutes, as the report shows them."""
     return ", ".join(f"{w:.2f}" for w in os.getloadavg())
